@@ -1,0 +1,304 @@
+"""The conversation graph: understand → retrieve → generate → guard → decide, for one turn, streamed.
+
+It is stateless: the ingress sends the recent history (with each earlier reply's meta) and stores what comes
+back. Events it yields (plain dicts):
+
+    {"type": "delta", "text": "..."}                      pieces of the reply, in order
+    {"type": "final", "content": "...", "meta": {...}, "failed": bool}   exactly once, last
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from deployments.base import autoscaling
+from models.config import GraphConfig
+from models.engines.base import GenerationRequest
+from models.engines.grounded import GroundedEngine, compose
+from models.guard import check_grounded
+from models.nlp.intent import OUT_OF_SCOPE
+from models.replies import (
+    COMPLAINT,
+    GREETING,
+    HANDOFF,
+    NEEDS_PERSON,
+    TALK_TO_PERSON,
+    THANKS,
+    TONE,
+    language_notice,
+)
+from models.retrieval import Passage, tokens
+from models.turn import (
+    Citation,
+    EmotionMeta,
+    IntentMeta,
+    ModelMeta,
+    ReplyMeta,
+    SentimentMeta,
+    Timings,
+    TurnRequest,
+)
+
+# Intents answered with fixed wording instead of the knowledge base.
+_SMALL_TALK = {"greeting": GREETING, "thanks_goodbye": THANKS}
+_PERSON_INTENTS = {"talk_to_human": HANDOFF, "billing": NEEDS_PERSON, "account_deletion_privacy": NEEDS_PERSON}
+# When the classifier is unsure, the knowledge base may still know: answer if evidence is at least this strong.
+_OUT_OF_SCOPE_EVIDENCE = 0.5
+_SHORT_FOLLOW_UP = 4
+_SNIPPET = 220
+
+
+def _ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 2)
+
+
+def _retrieval_query(request: TurnRequest) -> str:
+    """A short follow-up ("how do I fix it?") is searched together with the previous user message."""
+    if len(tokens(request.text)) > _SHORT_FOLLOW_UP:
+        return request.text
+    previous = [item.content for item in request.history if item.role == "user"]
+    return f"{previous[-1]} {request.text}" if previous else request.text
+
+
+def _citations(passages: list[Passage], cited: list[str]) -> list[Citation]:
+    by_article: dict[str, Passage] = {}
+    for passage in passages:
+        by_article.setdefault(passage.article_id, passage)
+    citations = []
+    for article_id in cited:
+        passage = by_article[article_id]
+        best = max((u for u in passage.units if u.kind == "prose"), key=lambda u: u.score, default=None)
+        snippet = (best.text if best else passage.text)[:_SNIPPET]
+        citations.append(Citation(id=article_id, title=passage.title, url=passage.url, snippet=snippet))
+    return citations
+
+
+class ConversationGraph:
+    def __init__(self, nlp: Any, retrieval: Any, llm: Any, config: dict[str, Any] | None = None) -> None:
+        self._nlp = nlp
+        self._retrieval = retrieval
+        self._llm = llm
+        self.config = GraphConfig.model_validate(config or {})
+        self._guard_fallback = GroundedEngine("grounded", "1.0")
+
+    @classmethod
+    def default_options(cls) -> dict[str, Any]:
+        return {
+            "ray_actor_options": {"num_cpus": 0.25},
+            "autoscaling_config": autoscaling(1, 2, 8),
+            "max_ongoing_requests": 64,
+            "health_check_period_s": 10,
+        }
+
+    async def start(self) -> None:
+        """Nothing to load: the graph only composes the other deployments."""
+
+    async def check_health(self) -> None:
+        """Healthy while constructed; the deployments it calls report their own health."""
+
+    async def ready(self) -> dict[str, str]:
+        """Health of every deployment the graph uses, for the ingress's /api/ready."""
+        checks = {"graph": "ok"}
+        for name, handle in (("nlp", self._nlp), ("retrieval", self._retrieval), ("llm", self._llm)):
+            try:
+                await handle.check_health.remote()
+                checks[name] = "ok"
+            except Exception as exc:
+                checks[name] = f"failed: {type(exc).__name__}"
+        return checks
+
+    def _escalation(self, request: TurnRequest, low_confidence: bool, negative: bool, intent: str) -> list[str]:
+        reasons = []
+        if intent == "talk_to_human":
+            reasons.append("explicit_request")
+        earlier = [item.meta for item in request.history if item.role == "assistant" and item.meta]
+        need_low = self.config.low_confidence_turns - 1
+        if low_confidence and need_low <= len(earlier) and all(m.get("low_confidence") for m in earlier[-need_low:] if need_low):
+            reasons.append("low_confidence")
+        need_negative = self.config.negative_turns - 1
+        if negative and need_negative <= len(earlier) and all(
+            m.get("sentiment", {}).get("label") == "negative" for m in earlier[-need_negative:] if need_negative
+        ):
+            reasons.append("negative_sentiment")
+        return reasons
+
+    async def run_turn(self, turn: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
+        """Stream one turn's reply; see the module docstring for the events."""
+        request = TurnRequest.model_validate(turn)
+        started = time.perf_counter()
+        timings = Timings()
+
+        # understand
+        mark = time.perf_counter()
+        understood = await self._nlp.analyze.remote(request.text)
+        timings.nlp_ms = _ms(mark)
+        intent = understood["intent"]
+        sentiment = understood["sentiment"]
+        emotion = understood["emotion"]
+        language = understood["language"]["code"]
+
+        opening: list[str] = []
+        notice = language_notice(language)
+        if notice:
+            opening.append(notice)
+        if emotion["label"] in TONE:
+            opening.append(TONE[emotion["label"]])
+
+        route = "answer"
+        passages: list[Passage] = []
+        index_version: str | None = None
+        body = ""
+        cited: list[str] = []
+        model = ModelMeta(name="graph", version="1")
+        fallback_from: list[str] = []
+        guard_report: dict[str, Any] | None = None
+        usage: dict[str, int] = {}
+        failed = False
+        ttft_ms: float | None = None
+        streamed: list[str] = []
+
+        def delta(text: str) -> dict[str, Any]:
+            nonlocal ttft_ms
+            if not streamed:
+                ttft_ms = _ms(started)
+            streamed.append(text)
+            return {"type": "delta", "text": text}
+
+        if intent["name"] in _SMALL_TALK:
+            route, body = "small_talk", _SMALL_TALK[intent["name"]]
+        elif intent["name"] in _PERSON_INTENTS:
+            route, body = "handoff", _PERSON_INTENTS[intent["name"]]
+        elif intent["name"] == "complaint":
+            route, body = "complaint", COMPLAINT
+            opening = [line for line in opening if line not in TONE.values()]
+
+        if route == "answer":
+            mark = time.perf_counter()
+            found = await self._retrieval.search.remote(_retrieval_query(request))
+            timings.retrieval_ms = _ms(mark)
+            index_version = found["index_version"]
+            min_score = float(found["min_score"])
+            passages = [Passage.model_validate(p) for p in found["passages"]]
+            evidence = [p for p in passages if p.score >= min_score]
+            if intent["name"] == OUT_OF_SCOPE and not any(p.score >= _OUT_OF_SCOPE_EVIDENCE for p in evidence):
+                evidence = []
+            generation = GenerationRequest(
+                question=request.text,
+                language=language,
+                intent=intent["name"],
+                intent_confidence=intent["confidence"],
+                emotion=emotion["label"],
+                passages=evidence,
+                history=[{"role": h.role, "content": h.content} for h in request.history[-4:]],  # type: ignore[misc]
+                min_evidence_score=min_score,
+            )
+            if not evidence:
+                opening = [line for line in opening if line not in TONE.values()]
+            mark = time.perf_counter()
+            if opening:
+                yield delta(" ".join(opening) + "\n\n")
+            async for event in self._generate(generation, evidence):
+                kind = event["type"]
+                if kind == "engine":
+                    model = ModelMeta(name=event["name"], version=event["version"])
+                    fallback_from = event["fallback_from"]
+                elif kind == "text":
+                    body += event["text"]
+                    yield delta(event["text"])
+                elif kind == "done":
+                    cited = event["cited_articles"]
+                    usage = {"prompt": event["prompt_tokens"], "completion": event["completion_tokens"]}
+                elif kind == "guard":
+                    guard_report = event["report"]
+                elif kind == "error":
+                    failed = not body
+                    if not body:
+                        body = "Sorry, I could not write an answer just now. Please try again, or choose **Talk to a person**."
+                        yield delta(body)
+            timings.generation_ms = _ms(mark)
+        else:
+            mark = time.perf_counter()
+            text = (" ".join(opening) + "\n\n" if opening else "") + body
+            yield delta(text)
+            timings.generation_ms = _ms(mark)
+
+        low_confidence = intent["name"] == OUT_OF_SCOPE or (route == "answer" and not cited)
+        reasons = self._escalation(request, low_confidence, sentiment["label"] == "negative", intent["name"])
+        escalation_suggested = bool(reasons) or route == "handoff"
+        quick_replies = list(understood.get("quick_replies") or [])
+        if escalation_suggested or (route == "answer" and not cited):
+            quick_replies = [q for q in quick_replies if q != TALK_TO_PERSON][:2] + [TALK_TO_PERSON]
+        top_score = max((p.score for p in passages if p.article_id in cited), default=0.0)
+        if route == "answer":
+            confidence = 0.4 * intent["confidence"] + 0.6 * min(1.0, top_score / 0.7) if cited else 0.0
+        else:
+            confidence = intent["confidence"]
+        content = "".join(streamed)
+        meta = ReplyMeta(
+            intent=IntentMeta(name=intent["name"], confidence=intent["confidence"]),
+            sentiment=SentimentMeta(label=sentiment["label"], score=sentiment["score"]),
+            emotion=EmotionMeta(label=emotion["label"], score=emotion["score"]),
+            language=language,
+            confidence=round(confidence, 4),
+            citations=_citations(passages, cited),
+            model=model,
+            latency_ms=_ms(started),
+            ttft_ms=ttft_ms,
+            escalation_suggested=escalation_suggested,
+            quick_replies=quick_replies,
+            low_confidence=low_confidence,
+            route=route,
+            entities=understood["entities"],
+            timings=timings,
+            index_version=index_version,
+            fallback_from=fallback_from,
+            guard=guard_report,
+            tokens=usage,
+            escalation_reasons=reasons,
+        )
+        yield {"type": "final", "content": content.strip(), "meta": meta.model_dump(), "failed": failed}
+
+    async def _generate(self, request: GenerationRequest, evidence: list[Passage]) -> AsyncIterator[dict[str, Any]]:
+        """The llm chain's stream; drafts of engines that need the guard are held back until they pass it."""
+        stream = self._llm.options(stream=True).generate.remote(request.model_dump())
+        held: list[dict[str, Any]] = []
+        guarded = False
+        engine_name = ""
+        async for event in stream:
+            if event["type"] == "engine":
+                guarded = bool(event["needs_guard"])
+                engine_name = event["name"]
+                held.clear()
+                yield event
+            elif guarded and event["type"] == "text":
+                held.append(event)
+            elif guarded and event["type"] == "done":
+                draft = "".join(e["text"] for e in held)
+                report = check_grounded(draft, evidence)
+                yield {"type": "guard", "report": {"engine_draft_chars": len(draft), **report.model_dump()}}
+                if report.passed:
+                    for item in held:
+                        yield item
+                    yield event
+                else:
+                    async for replacement in self._grounded_fallback(request, engine_name):
+                        yield replacement
+                return
+            else:
+                yield event
+
+    async def _grounded_fallback(self, request: GenerationRequest, failed_engine: str) -> AsyncIterator[dict[str, Any]]:
+        """The grounded answer, written here (it is pure and cheap) when a draft fails the guard."""
+        engine = self._guard_fallback
+        yield {
+            "type": "engine",
+            "name": engine.name,
+            "version": engine.version,
+            "needs_guard": False,
+            "fallback_from": [failed_engine],
+        }
+        text, cited = compose(request.question, request.passages, engine.max_sentences, request.min_evidence_score)
+        yield {"type": "text", "text": text}
+        yield {"type": "done", "cited_articles": cited, "prompt_tokens": 0, "completion_tokens": len(text.split())}

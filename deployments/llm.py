@@ -1,0 +1,50 @@
+"""LLM deployment: the engine chain from the model registry, streamed."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from deployments.base import DeploymentNotReady, autoscaling, bounded_async
+from models.config import LLMConfig
+from models.engines.base import GenerationRequest
+from models.engines.chain import EngineChain
+from models.engines.registry import create_chain_engines
+
+
+class LLMDeployment:
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = LLMConfig.model_validate(config)
+        self._chain: EngineChain | None = None
+
+    @classmethod
+    def default_options(cls) -> dict[str, Any]:
+        return {
+            "ray_actor_options": {"num_cpus": 0.25},
+            "autoscaling_config": autoscaling(1, 2, 4),
+            "max_ongoing_requests": 16,
+            "health_check_period_s": 10,
+        }
+
+    async def start(self) -> None:
+        engines = create_chain_engines(self.config)
+        for engine, _spec in engines:
+            await bounded_async(f"engine {engine.name}", engine.start())
+        self._chain = EngineChain(engines)
+
+    async def generate(self, request: dict[str, Any], start_at: str | None = None) -> AsyncIterator[dict[str, Any]]:
+        """Stream the chain's items as dicts: `engine`, then `text`…, then `done` or `error`."""
+        if self._chain is None:
+            raise DeploymentNotReady("llm is starting")
+        parsed = GenerationRequest.model_validate(request)
+        async for item in self._chain.stream(parsed, start_at=start_at):
+            yield item.model_dump()
+
+    async def engines(self) -> list[str]:
+        return self._chain.names() if self._chain else []
+
+    async def check_health(self) -> None:
+        if self._chain is None:
+            raise DeploymentNotReady("llm has not started its engines")
+        for engine, _spec in self._chain.engines:
+            await engine.check_health()

@@ -1,0 +1,74 @@
+"""NLP deployment: intent (with out-of-scope), sentiment, emotion, language and entities for one message."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel
+
+from deployments.base import DeploymentNotReady, autoscaling, bounded
+from models.config import NLPConfig, resolve_path
+from models.nlp.embedder import shared_embedder
+from models.nlp.emotion import Emotion, EmotionDetector
+from models.nlp.entities import Entity, extract_entities
+from models.nlp.intent import META_FILE, IntentClassifier, IntentPrediction
+from models.nlp.language import Language, LanguageDetector
+from models.nlp.sentiment import Sentiment, SentimentAnalyzer
+
+
+class Understanding(BaseModel):
+    intent: IntentPrediction
+    sentiment: Sentiment
+    emotion: Emotion
+    language: Language
+    entities: list[Entity]
+    quick_replies: list[str]
+
+
+class NLPDeployment:
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = NLPConfig.model_validate(config)
+        self._classifier: IntentClassifier | None = None
+        self._quick_replies: dict[str, list[str]] = {}
+
+    @classmethod
+    def default_options(cls) -> dict[str, Any]:
+        return {
+            "ray_actor_options": {"num_cpus": 0.25},
+            "autoscaling_config": autoscaling(1, 2, 8),
+            "max_ongoing_requests": 32,
+            "health_check_period_s": 10,
+        }
+
+    def _load(self) -> None:
+        folder = resolve_path(self.config.intent_model_dir)
+        embedder = shared_embedder()
+        self._classifier = IntentClassifier.load(folder, self.config.intent_threshold)
+        self._quick_replies = dict(json.loads((folder / META_FILE).read_text()).get("quick_replies", {}))
+        self._embedder = embedder
+        self._sentiment = SentimentAnalyzer(self.config.negative_sentiment_threshold)
+        self._emotion = EmotionDetector()
+        self._language = LanguageDetector()
+
+    async def start(self) -> None:
+        await bounded("nlp", self._load)
+
+    async def analyze(self, text: str) -> dict[str, Any]:
+        """Understand one message; returns `Understanding` as a dict (plain data crosses the Ray boundary)."""
+        if self._classifier is None:
+            raise DeploymentNotReady("nlp is starting")
+        intent = self._classifier.predict(self._embedder.encode([text]))[0]
+        sentiment = self._sentiment.analyze(text)
+        return Understanding(
+            intent=intent,
+            sentiment=sentiment,
+            emotion=self._emotion.detect(text, sentiment.score),
+            language=self._language.detect(text),
+            entities=extract_entities(text),
+            quick_replies=self._quick_replies.get(intent.name, []),
+        ).model_dump()
+
+    async def check_health(self) -> None:
+        if self._classifier is None:
+            raise DeploymentNotReady("nlp has not loaded its classifier")

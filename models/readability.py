@@ -1,0 +1,44 @@
+"""Flesch reading ease, the PRD's plain-language measure (> 60 is plain English)."""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+_SENTENCE = re.compile(r"[.!?]+(?:\s|$)")
+_CODE = re.compile(r"```.*?```|`[^`]*`", re.DOTALL)
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[\d+\]")
+
+
+def syllables(word: str) -> int:
+    word = word.lower().strip("'")
+    if len(word) <= 3:
+        return 1
+    if word.endswith("e") and not word.endswith(("le", "ee")):
+        word = word[:-1]
+    return max(1, len(_VOWEL_GROUPS.findall(word)))
+
+
+def prose_of(markdown: str) -> str:
+    """Drop code, link targets and citation markers; list items and headings count as sentences."""
+    text = _CODE.sub(" ", markdown)
+    text = _LINK.sub(lambda m: m.group(1) or "", text)
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip().lstrip("#>*-+ ").strip()
+        stripped = re.sub(r"^\d+[.)]\s*", "", stripped)
+        if stripped:
+            lines.append(stripped if stripped[-1] in ".!?:" else stripped + ".")
+    return " ".join(lines)
+
+
+def flesch_reading_ease(markdown: str) -> float | None:
+    """Score of the prose in `markdown`; None when it has no words."""
+    text = prose_of(markdown)
+    words = _WORD.findall(text)
+    if not words:
+        return None
+    sentences = max(1, len(_SENTENCE.findall(text)))
+    syllable_count = sum(syllables(word) for word in words)
+    return round(206.835 - 1.015 * len(words) / sentences - 84.6 * syllable_count / len(words), 1)

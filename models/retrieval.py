@@ -1,0 +1,188 @@
+"""The versioned knowledge index: FAISS over chunk embeddings, plus unit embeddings for the composer.
+
+Layout of one version (written by pipelines/knowledge, read by the retrieval deployment):
+
+    var/index/<version>/chunks.json     chunk texts, units and article metadata
+    var/index/<version>/chunks.faiss    inner-product index over normalised chunk vectors
+    var/index/<version>/units.npy       one normalised vector per unit, in chunk order
+    var/index/<version>/manifest.json   version, embedder, counts, source digest
+    var/index/LATEST                    the version `latest` resolves to
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from pathlib import Path
+
+import faiss
+import numpy as np
+from pydantic import BaseModel
+
+from models.knowledge import Chunk
+from models.nlp.embedder import Embedder, Vectors
+
+LATEST_FILE = "LATEST"
+_WORD = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)*")
+_STOP = frozenset(
+    "a an and are as at be but by can do does for from how i if in into is it its me my no not of on or so "
+    "that the their then there these this to was we what when where which who why will with you your".split()
+)
+# Weight of lexical overlap next to cosine similarity in the hybrid score. Exact error strings ("101",
+# "UNABLE_TO_LOCK_ROW") are where dense MiniLM vectors are weakest and word overlap is strongest.
+LEXICAL_WEIGHT = 0.25
+
+
+class ScoredUnit(BaseModel):
+    text: str
+    kind: str
+    score: float
+    position: int
+
+
+class Passage(BaseModel):
+    chunk_id: str
+    article_id: str
+    title: str
+    url: str | None
+    product_area: str
+    heading: str
+    text: str
+    score: float
+    units: list[ScoredUnit]
+
+
+class Manifest(BaseModel):
+    version: str
+    embedder: str
+    chunker_version: str
+    articles: int
+    chunks: int
+    units: int
+    source_digest: str
+    built_at: str
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case content words, keeping dotted names (System.LimitException) whole."""
+    return [word for word in _WORD.findall(text.lower()) if word not in _STOP]
+
+
+def resolve_version(root: Path, version: str) -> str:
+    if version != "latest":
+        return version
+    latest = root / LATEST_FILE
+    if not latest.exists():
+        raise FileNotFoundError(f"no knowledge index under {root}; run `csagent ingest` (make run does it)")
+    return latest.read_text().strip()
+
+
+class KnowledgeIndex:
+    """Loaded index of one version; `search` is thread-safe for readers."""
+
+    def __init__(self, manifest: Manifest, chunks: list[Chunk], index: faiss.Index, units: Vectors) -> None:
+        self.manifest = manifest
+        self.chunks = chunks
+        self._index = index
+        self._units = units
+        self._unit_offsets: list[int] = []
+        offset = 0
+        for chunk in chunks:
+            self._unit_offsets.append(offset)
+            offset += len(chunk.units)
+        self._chunk_tokens = [Counter(tokens(f"{c.title} {c.heading} {c.text}")) for c in chunks]
+        document_frequency: Counter[str] = Counter()
+        for counts in self._chunk_tokens:
+            document_frequency.update(counts.keys())
+        total = len(chunks)
+        self._idf = {word: math.log(1 + total / df) for word, df in document_frequency.items()}
+
+    @property
+    def version(self) -> str:
+        return self.manifest.version
+
+    @classmethod
+    def load(cls, root: Path, version: str = "latest") -> KnowledgeIndex:
+        resolved = resolve_version(root, version)
+        folder = root / resolved
+        if not (folder / "manifest.json").exists():
+            raise FileNotFoundError(f"knowledge index version {resolved!r} not found under {root}")
+        manifest = Manifest.model_validate_json((folder / "manifest.json").read_text())
+        chunks = [Chunk.model_validate(item) for item in json.loads((folder / "chunks.json").read_text())]
+        index = faiss.read_index(str(folder / "chunks.faiss"))
+        units = np.load(folder / "units.npy").astype(np.float32)
+        return cls(manifest, chunks, index, units)
+
+    def save(self, root: Path, *, make_latest: bool = True) -> Path:
+        folder = root / self.manifest.version
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "chunks.json").write_text(json.dumps([c.model_dump() for c in self.chunks]))
+        faiss.write_index(self._index, str(folder / "chunks.faiss"))
+        np.save(folder / "units.npy", self._units)
+        (folder / "manifest.json").write_text(self.manifest.model_dump_json(indent=2))
+        if make_latest:
+            (root / LATEST_FILE).write_text(self.manifest.version)
+        return folder
+
+    @classmethod
+    def build(cls, manifest: Manifest, chunks: list[Chunk], chunk_vectors: Vectors, unit_vectors: Vectors) -> KnowledgeIndex:
+        index = faiss.IndexFlatIP(chunk_vectors.shape[1])
+        index.add(chunk_vectors)
+        return cls(manifest, chunks, index, unit_vectors)
+
+    def _lexical(self, query_tokens: list[str], position: int) -> float:
+        """Share of the query's idf mass that the chunk contains (0..1)."""
+        if not query_tokens:
+            return 0.0
+        counts = self._chunk_tokens[position]
+        total = sum(self._idf.get(word, 1.0) for word in query_tokens)
+        hit = sum(self._idf.get(word, 1.0) for word in query_tokens if word in counts)
+        return hit / total if total else 0.0
+
+    def search(self, query_vector: Vectors, query: str, top_k: int, per_article: int = 2) -> list[Passage]:
+        """Hybrid ranking: cosine from FAISS, plus weighted word overlap; at most `per_article` chunks each."""
+        candidates = min(len(self.chunks), max(top_k * 6, 24))
+        similarities, positions = self._index.search(query_vector.reshape(1, -1), candidates)
+        query_tokens = tokens(query)
+        scored: list[tuple[float, int]] = []
+        for similarity, position in zip(similarities[0], positions[0], strict=True):
+            if position < 0:
+                continue
+            hybrid = (1 - LEXICAL_WEIGHT) * float(similarity) + LEXICAL_WEIGHT * self._lexical(
+                query_tokens, int(position)
+            )
+            scored.append((hybrid, int(position)))
+        scored.sort(reverse=True)
+        passages: list[Passage] = []
+        per: Counter[str] = Counter()
+        for score, position in scored:
+            chunk = self.chunks[position]
+            if per[chunk.article_id] >= per_article:
+                continue
+            per[chunk.article_id] += 1
+            passages.append(self._passage(chunk, position, score, query_vector))
+            if len(passages) == top_k:
+                break
+        return passages
+
+    def _passage(self, chunk: Chunk, position: int, score: float, query_vector: Vectors) -> Passage:
+        start = self._unit_offsets[position]
+        vectors = self._units[start : start + len(chunk.units)]
+        unit_scores = vectors @ query_vector.reshape(-1) if len(chunk.units) else np.zeros(0)
+        units = [
+            ScoredUnit(text=unit.text, kind=unit.kind, score=round(float(s), 4), position=i)
+            for i, (unit, s) in enumerate(zip(chunk.units, unit_scores, strict=True))
+        ]
+        return Passage(
+            chunk_id=chunk.id,
+            article_id=chunk.article_id,
+            title=chunk.title,
+            url=chunk.url,
+            product_area=chunk.product_area,
+            heading=chunk.heading,
+            text=chunk.text,
+            score=round(score, 4),
+            units=units,
+        )

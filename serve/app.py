@@ -1,0 +1,77 @@
+"""`create_app()`: the FastAPI application the Serve ingress deployment wraps (and tests run directly)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from models.config import PROJECT_ROOT
+from serve.api import auth, conversations, health, messages, ws
+from serve.chat.runner import GraphHandle
+from serve.errors import install_error_handlers
+from serve.logging_setup import configure_logging
+from serve.middleware import RequestContextMiddleware
+from serve.settings import Settings, get_settings
+from serve.state import AppState
+
+UI_DIST = PROJECT_ROOT / "ui" / "dist"
+API_PREFIX = "/api/v1"
+
+_PLACEHOLDER = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>csagent</title></head>
+<body><main><h1>csagent is running</h1><p>The chat UI has not been built. The API is live:
+<a href="/api/docs">API docs</a>, <a href="/api/health">health</a>, <a href="/api/ready">readiness</a>.</p></main></body></html>"""
+
+
+def create_app(settings: Settings | None = None, graph: GraphHandle | None = None) -> FastAPI:
+    """The ingress application; `graph` is a handle to the conversation graph (Serve or local)."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if graph is None:
+            raise RuntimeError("create_app needs a conversation-graph handle (see serve/builder.py)")
+        state = await AppState.open(settings, graph)
+        app.state.csagent = state
+        state.sweeper.start()
+        try:
+            yield
+        finally:
+            await state.close()
+
+    app = FastAPI(
+        title="csagent API",
+        version="1.0.0",
+        description="AI customer-service agent for Salesforce users. Wire contract: shared/contract.md.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_headers=["*"], allow_methods=["*"])
+    app.include_router(health.router)
+    app.include_router(auth.router, prefix=API_PREFIX)
+    app.include_router(conversations.router, prefix=API_PREFIX)
+    app.include_router(messages.router, prefix=API_PREFIX)
+    app.include_router(ws.router, prefix=API_PREFIX)
+    _mount_ui(app, UI_DIST)
+    return app
+
+
+def _mount_ui(app: FastAPI, dist: Path) -> None:
+    if (dist / "index.html").exists():
+        app.mount("/", StaticFiles(directory=dist, html=True), name="ui")
+        return
+
+    @app.get("/", include_in_schema=False, response_class=HTMLResponse)
+    async def placeholder() -> str:
+        return _PLACEHOLDER

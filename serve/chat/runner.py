@@ -1,0 +1,220 @@
+"""The turn runner: produces each pending reply through the conversation graph, streams it, and stores it.
+
+A turn runs as its own task, not as part of a socket or a request, so a closed socket or a cancelled request never
+stops it. It holds a lease on the reply row and renews it while it runs; if this replica dies, the lease expires
+and the sweeper of any replica runs the turn again from the start (the stored user message is the input).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from typing import Any, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from models.conversation import transition
+from models.turn import HistoryItem, TurnRequest
+from serve import metrics
+from serve.chat.broker import Broker
+from serve.chat.service import LEASE
+from serve.chat.views import conversation_view, message_view
+from serve.frames import AssistantTypingEvent, ConversationUpdatedEvent, DeltaEvent, ErrorEvent, MessageEvent
+from serve.storage import conversations as conversation_store
+from serve.storage import messages as message_store
+from serve.storage.db import transaction
+from serve.storage.tables import utcnow
+
+logger = logging.getLogger("csagent.turns")
+FAILED_REPLY = "Sorry, something went wrong while I was answering. Please send your message again, or choose **Talk to a person**."
+
+
+class GraphHandle(Protocol):
+    """A Serve DeploymentHandle to the conversation graph, or deployments.local.LocalHandle."""
+
+    def options(self, *, stream: bool = False) -> Any: ...
+
+
+class TurnRunner:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        broker: Broker,
+        graph: GraphHandle,
+        *,
+        history_messages: int,
+        turn_timeout_s: float,
+    ) -> None:
+        self.sessions = sessions
+        self.broker = broker
+        self.graph = graph
+        self.history_messages = history_messages
+        self.turn_timeout_s = turn_timeout_s
+        self._tasks: dict[uuid.UUID, asyncio.Task[None]] = {}
+        self._done: dict[uuid.UUID, asyncio.Event] = {}
+
+    def start(self, reply_id: uuid.UUID) -> None:
+        """Run the turn for a reply this replica has just claimed (idempotent within the replica)."""
+        if reply_id in self._tasks:
+            return
+        self._done.setdefault(reply_id, asyncio.Event())
+        task = asyncio.create_task(self._run(reply_id), name=f"turn-{reply_id}")
+        self._tasks[reply_id] = task
+        task.add_done_callback(lambda _t: self._finished(reply_id))
+
+    def _finished(self, reply_id: uuid.UUID) -> None:
+        self._tasks.pop(reply_id, None)
+        event = self._done.pop(reply_id, None)
+        if event:
+            event.set()
+
+    def running(self) -> int:
+        return len(self._tasks)
+
+    async def wait(self, reply_id: uuid.UUID, timeout_s: float) -> None:
+        """Until the reply is stored (by this replica or another), or the timeout."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            event = self._done.get(reply_id)
+            if event is not None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(event.wait(), timeout=max(0.01, deadline - time.monotonic()))
+            async with self.sessions() as session:
+                row = await message_store.get_message(session=session, message_id=reply_id)
+                if row is None or row.status != "streaming":
+                    return
+            await asyncio.sleep(0.1)
+
+    async def shutdown(self) -> None:
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _renew(self, reply_id: uuid.UUID) -> None:
+        while True:
+            await asyncio.sleep(LEASE.total_seconds() / 3)
+            async with transaction(self.sessions) as session:
+                await message_store.renew_lease(session=session, message_id=reply_id, lease_until=utcnow() + LEASE)
+
+    async def _request(self, reply_id: uuid.UUID) -> tuple[TurnRequest, uuid.UUID] | None:
+        async with self.sessions() as session:
+            reply = await message_store.get_message(session=session, message_id=reply_id)
+            if reply is None or reply.status != "streaming" or reply.reply_to_id is None:
+                return None
+            question = await message_store.get_message(session=session, message_id=reply.reply_to_id)
+            conversation = await conversation_store.get_conversation_unscoped(
+                session=session, conversation_id=reply.conversation_id
+            )
+            assert question is not None and conversation is not None
+            history = await message_store.recent_messages(
+                session=session,
+                conversation_id=reply.conversation_id,
+                before_seq=question.seq,
+                limit=self.history_messages,
+            )
+        turn = TurnRequest(
+            conversation_id=str(reply.conversation_id),
+            message_id=str(reply.id),
+            text=question.content,
+            conversation_language=conversation.language,
+            history=[
+                HistoryItem(role=m.role, content=m.content, meta=m.meta or {})  # type: ignore[arg-type]
+                for m in history
+                if m.status == "complete"
+            ],
+        )
+        return turn, reply.conversation_id
+
+    async def _run(self, reply_id: uuid.UUID) -> None:
+        started = time.perf_counter()
+        loaded = await self._request(reply_id)
+        if loaded is None:
+            return
+        load_ms = (time.perf_counter() - started) * 1000
+        turn, conversation_id = loaded
+        renewer = asyncio.create_task(self._renew(reply_id))
+        await self.broker.publish(
+            conversation_id, AssistantTypingEvent(conversation_id=conversation_id, state="start").model_dump(mode="json")
+        )
+        final: dict[str, Any] | None = None
+        streamed: list[str] = []
+        try:
+            async with asyncio.timeout(self.turn_timeout_s):
+                stream = self.graph.options(stream=True).run_turn.remote(turn.model_dump())
+                async for event in stream:
+                    if event["type"] == "delta":
+                        delta = DeltaEvent(
+                            conversation_id=conversation_id, message_id=reply_id, index=len(streamed), delta=event["text"]
+                        )
+                        streamed.append(event["text"])
+                        await self.broker.publish(conversation_id, delta.model_dump(mode="json"))
+                    elif event["type"] == "final":
+                        final = event
+        except asyncio.CancelledError:
+            raise  # shutting down: the lease expires and another replica finishes the turn
+        except Exception as exc:
+            logger.warning("turn failed", extra={"reply_id": str(reply_id), "error": repr(exc)})
+            metrics.ERRORS.labels(code="turn_failed").inc()
+        finally:
+            renewer.cancel()
+        failed = final is None or bool(final.get("failed"))
+        content = final["content"] if final else ("".join(streamed).strip() or FAILED_REPLY)
+        meta: dict[str, Any] = dict(final["meta"]) if final else {"error": "turn_failed"}
+        if final:
+            # Storage on the turn's path: reading the question and history before the graph ran. The final write
+            # happens after the reply is complete and is measured by the turn_phase metric.
+            meta["timings"] = {**meta.get("timings", {}), "storage_ms": round(load_ms, 2)}
+            meta["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
+            if meta.get("ttft_ms") is not None:
+                meta["ttft_ms"] = round(meta["ttft_ms"] + load_ms, 2)
+        await self._store(reply_id, conversation_id, content, meta, failed, time.perf_counter() - started)
+
+    async def _store(
+        self,
+        reply_id: uuid.UUID,
+        conversation_id: uuid.UUID,
+        content: str,
+        meta: dict[str, Any],
+        failed: bool,
+        elapsed_s: float,
+    ) -> None:
+        store_started = time.perf_counter()
+        async with transaction(self.sessions) as session:
+            stored = await message_store.finish_reply(
+                session=session,
+                message_id=reply_id,
+                content=content,
+                status="failed" if failed else "complete",
+                meta=meta,
+            )
+            if not stored:
+                return  # a duplicate run: the other one already stored and published the reply
+            conversation = await conversation_store.get_conversation_unscoped(
+                session=session, conversation_id=conversation_id, for_update=True
+            )
+            assert conversation is not None
+            before = conversation.status
+            conversation.status = transition(conversation.status, "reply_sent")  # type: ignore[arg-type]
+            conversation.last_activity_at = utcnow()
+            case = await conversation_store.get_case(session=session, conversation_id=conversation_id)
+            view = conversation_view(conversation, case)
+            row = await message_store.get_message(session=session, message_id=reply_id)
+            assert row is not None
+            message = message_view(row)
+        metrics.TURN_PHASE.labels(phase="store").observe(time.perf_counter() - store_started)
+        metrics.observe_turn(meta, failed=failed, seconds=elapsed_s)
+        await self.broker.publish(conversation_id, MessageEvent(message=message).model_dump(mode="json"))
+        await self.broker.publish(
+            conversation_id, AssistantTypingEvent(conversation_id=conversation_id, state="stop").model_dump(mode="json")
+        )
+        if failed:
+            error = ErrorEvent(code="reply_failed", message="The assistant could not finish its reply.")
+            await self.broker.publish(conversation_id, error.model_dump(mode="json"))
+        if view.status != before:
+            await self.broker.publish(
+                conversation_id, ConversationUpdatedEvent(conversation=view).model_dump(mode="json")
+            )

@@ -1,0 +1,153 @@
+"""Chat operations shared by REST and WebSocket: send (idempotent), escalate, close, and their events.
+
+A send stores the user message and the assistant reply's placeholder (status `streaming`, leased) in one
+transaction; only after that commit is the message acknowledged. From then on the reply is a durable job that the
+turn runner (or, after a crash, the sweeper) completes exactly once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from models.conversation import TransitionError, transition
+from serve import errors, schemas
+from serve.chat.broker import Broker
+from serve.chat.views import conversation_view, message_view
+from serve.frames import ConversationUpdatedEvent, MessageEvent
+from serve.security import Claims
+from serve.storage import conversations as conversation_store
+from serve.storage import messages as message_store
+from serve.storage.db import transaction
+from serve.storage.tables import Conversation, utcnow
+
+TITLE_CHARS = 60
+LEASE = timedelta(seconds=30)
+
+
+@dataclass
+class Submitted:
+    message: schemas.Message
+    reply: schemas.Message
+    created: bool
+    conversation: schemas.Conversation | None = None
+
+
+async def load_owned(session: AsyncSession, caller: Claims, conversation_id: uuid.UUID, *, lock: bool = False) -> Conversation:
+    """The caller's conversation, or ConversationNotFound (also for another user's: never a 403)."""
+    conversation = await conversation_store.get_conversation(
+        session=session,
+        conversation_id=conversation_id,
+        organization_id=caller.org,
+        user_id=caller.sub,
+        for_update=lock,
+    )
+    if conversation is None:
+        raise errors.ConversationNotFound()
+    return conversation
+
+
+class ChatService:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], broker: Broker) -> None:
+        self.sessions = sessions
+        self.broker = broker
+
+    async def conversation(self, session: AsyncSession, row: Conversation) -> schemas.Conversation:
+        case = await conversation_store.get_case(session=session, conversation_id=row.id)
+        return conversation_view(row, case)
+
+    async def submit(
+        self, caller: Claims, conversation_id: uuid.UUID, client_message_id: uuid.UUID, content: str, origin: str | None
+    ) -> Submitted:
+        """Store the message and its pending reply, or return what an earlier identical send stored."""
+        try:
+            return await self._submit_once(caller, conversation_id, client_message_id, content, origin)
+        except IntegrityError:
+            # Two sends with the same client_message_id raced; the loser reads the winner's rows.
+            return await self._submit_once(caller, conversation_id, client_message_id, content, origin)
+
+    async def _submit_once(
+        self, caller: Claims, conversation_id: uuid.UUID, client_message_id: uuid.UUID, content: str, origin: str | None
+    ) -> Submitted:
+        async with transaction(self.sessions) as session:
+            conversation = await load_owned(session, caller, conversation_id, lock=True)
+            existing = await message_store.get_by_client_id(
+                session=session, conversation_id=conversation_id, client_message_id=client_message_id
+            )
+            if existing is not None:
+                if existing.content != content:
+                    raise errors.IdempotencyConflict()
+                reply = await message_store.get_reply(session=session, message_id=existing.id)
+                assert reply is not None, "every user message is stored with its reply"
+                return Submitted(message_view(existing), message_view(reply), created=False)
+            before = conversation.status
+            try:
+                conversation.status = transition(conversation.status, "user_message")  # type: ignore[arg-type]
+            except TransitionError as exc:
+                raise errors.ConversationClosed() from exc
+            now = utcnow()
+            first = await message_store.next_seq(session=session, conversation=conversation, count=2)
+            user_message = await message_store.add_message(
+                session=session,
+                conversation_id=conversation.id,
+                seq=first,
+                role="user",
+                content=content,
+                client_message_id=client_message_id,
+            )
+            reply = await message_store.add_message(
+                session=session,
+                conversation_id=conversation.id,
+                seq=first + 1,
+                role="assistant",
+                content="",
+                status="streaming",
+                reply_to_id=user_message.id,
+                lease_until=now + LEASE,
+            )
+            if first == 1:
+                conversation.title = " ".join(content.split())[:TITLE_CHARS] or conversation.title
+            conversation.last_activity_at = now
+            changed = conversation.status != before or first == 1
+            view = await self.conversation(session, conversation) if changed else None
+        submitted = Submitted(message_view(user_message), message_view(reply), created=True, conversation=view)
+        # Other tabs see the user's message; the sender already has it through its ack.
+        await self.broker.publish(conversation_id, MessageEvent(message=submitted.message).model_dump(mode="json"), origin)
+        if view is not None:
+            await self.publish_conversation(view)
+        return submitted
+
+    async def publish_conversation(self, conversation: schemas.Conversation) -> None:
+        event = ConversationUpdatedEvent(conversation=conversation).model_dump(mode="json")
+        await self.broker.publish(conversation.id, event)
+
+    async def escalate(self, caller: Claims, conversation_id: uuid.UUID, reason: str | None) -> schemas.Conversation:
+        """Record a local case (once) and move the conversation to `escalated`."""
+        async with transaction(self.sessions) as session:
+            conversation = await load_owned(session, caller, conversation_id, lock=True)
+            try:
+                conversation.status = transition(conversation.status, "escalate")  # type: ignore[arg-type]
+            except TransitionError as exc:
+                raise errors.ConversationClosed() from exc
+            case = await conversation_store.get_case(session=session, conversation_id=conversation.id)
+            if case is None:
+                case = await conversation_store.add_case(
+                    session=session, organization_id=caller.org, conversation_id=conversation.id, reason=reason
+                )
+            conversation.last_activity_at = utcnow()
+            view = conversation_view(conversation, case)
+        await self.publish_conversation(view)
+        return view
+
+    async def close(self, caller: Claims, conversation_id: uuid.UUID) -> schemas.Conversation:
+        async with transaction(self.sessions) as session:
+            conversation = await load_owned(session, caller, conversation_id, lock=True)
+            conversation.status = transition(conversation.status, "close")  # type: ignore[arg-type]
+            conversation.last_activity_at = utcnow()
+            view = await self.conversation(session, conversation)
+        await self.publish_conversation(view)
+        return view

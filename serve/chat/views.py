@@ -1,0 +1,44 @@
+"""Rows → contract resources."""
+
+from __future__ import annotations
+
+from serve import schemas
+from serve.storage import tables
+
+
+def message_view(row: tables.Message) -> schemas.Message:
+    return schemas.Message(
+        id=row.id,
+        conversation_id=row.conversation_id,
+        seq=row.seq,
+        role=row.role,  # type: ignore[arg-type]
+        content=row.content,
+        status=row.status,  # type: ignore[arg-type]
+        created_at=row.created_at,
+        client_message_id=row.client_message_id,
+        meta=row.meta or {},
+    )
+
+
+def conversation_view(row: tables.Conversation, case: tables.Case | None) -> schemas.Conversation:
+    return schemas.Conversation(
+        id=row.id,
+        status=row.status,  # type: ignore[arg-type]
+        channel=row.channel,  # type: ignore[arg-type]
+        language=row.language,
+        title=row.title,
+        created_at=row.created_at,
+        last_activity_at=row.last_activity_at,
+        case=schemas.Case(id=case.id, number=case.number, url=case.url) if case else None,
+    )
+
+
+def user_view(row: tables.User) -> schemas.User:
+    return schemas.User(
+        id=row.id,
+        email=row.email,
+        display_name=row.display_name,
+        role=row.role,  # type: ignore[arg-type]
+        organization_id=row.organization_id,
+        language=row.language,
+    )

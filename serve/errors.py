@@ -1,0 +1,150 @@
+"""One error base class with a stable `code` and HTTP status, mapped to the contract's error body.
+
+Body: {"error": {"code", "message", "details", "request_id"}}. WebSocket handlers send the same code in an
+`error` event instead (or close with 4401 for auth failures).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+
+class ApiError(Exception):
+    status = 400
+    code = "bad_request"
+    message = "The request is not valid."
+
+    def __init__(self, message: str | None = None, *, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message or self.message)
+        self.message = message or self.message
+        self.details = details or {}
+
+
+class Unauthorized(ApiError):
+    status, code, message = 401, "unauthorized", "Sign in to continue."
+
+
+class InvalidToken(Unauthorized):
+    code, message = "invalid_token", "The access token is invalid or has expired."
+
+
+class InvalidCredentials(Unauthorized):
+    code, message = "invalid_credentials", "The email or password is wrong."
+
+
+class InvalidRefreshToken(Unauthorized):
+    code, message = "invalid_refresh_token", "The refresh token is invalid, expired or already used."
+
+
+class NotFound(ApiError):
+    status, code, message = 404, "not_found", "That was not found."
+
+
+class ConversationNotFound(NotFound):
+    code, message = "conversation_not_found", "That conversation was not found."
+
+
+class MessageNotFound(NotFound):
+    code, message = "message_not_found", "That message was not found."
+
+
+class Conflict(ApiError):
+    status, code, message = 409, "conflict", "That conflicts with the current state."
+
+
+class EmailTaken(Conflict):
+    code, message = "email_taken", "An account with that email already exists."
+
+
+class ConversationClosed(Conflict):
+    code, message = "conversation_closed", "This conversation is closed. Start a new one to keep chatting."
+
+
+class IdempotencyConflict(Conflict):
+    code, message = "client_message_id_reused", "That client_message_id was already used for different content."
+
+
+class PayloadTooLarge(ApiError):
+    status, code, message = 413, "payload_too_large", "The request is too large."
+
+
+class ServiceUnavailable(ApiError):
+    status, code, message = 503, "service_unavailable", "The service is not ready. Try again shortly."
+
+
+def error_body(code: str, message: str, request_id: str | None, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The contract's error body; counting it here puts every HTTP error in csagent_errors_total."""
+    from serve import metrics
+
+    metrics.ERRORS.labels(code=code).inc()
+    return {"error": {"code": code, "message": message, "details": details or {}, "request_id": request_id}}
+
+
+def _request_id(request: Request) -> str | None:
+    return getattr(request.state, "request_id", None)
+
+
+def _json_safe(errors: list[Any]) -> list[dict[str, Any]]:
+    safe = []
+    for error in errors:
+        item = {k: error[k] for k in ("loc", "msg", "type") if k in error}
+        item["loc"] = [str(part) for part in item.get("loc", [])]
+        safe.append(item)
+    return safe
+
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(error_body(exc.code, exc.message, _request_id(request), exc.details), exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):
+            body = error_body("malformed_json", "The request body is not valid JSON.", _request_id(request))
+            return JSONResponse(body, 400)
+        too_long = [e for e in errors if e.get("type") == "string_too_long" and "content" in map(str, e.get("loc", ()))]
+        if too_long:
+            body = error_body(
+                "content_too_long", "The message is too long.", _request_id(request), {"errors": _json_safe(errors)}
+            )
+            return JSONResponse(body, 413)
+        body = error_body(
+            "validation_error",
+            "Some fields are missing or not valid.",
+            _request_id(request),
+            {"errors": _json_safe(errors)},
+        )
+        return JSONResponse(body, 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _STATUS_CODES.get(exc.status_code, "error")
+        message = str(exc.detail) if exc.detail else "The request failed."
+        return JSONResponse(error_body(code, message, _request_id(request)), exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        import logging
+
+        logging.getLogger("csagent.errors").exception("unhandled error", extra={"request_id": _request_id(request)})
+        body = error_body("internal_error", "Something went wrong on our side.", _request_id(request))
+        return JSONResponse(body, 500)

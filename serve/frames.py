@@ -1,0 +1,114 @@
+"""WebSocket frames of the wire contract: one discriminated union per direction, keyed on `type`.
+
+`make contract` writes their JSON Schema to contract/ws-frames.schema.json for the UI's generated types.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
+
+from serve.schemas import Conversation, Message
+
+
+class _ClientFrame(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AuthFrame(_ClientFrame):
+    type: Literal["auth"]
+    token: Annotated[str, StringConstraints(min_length=1, max_length=4096)]
+
+
+class SubscribeFrame(_ClientFrame):
+    type: Literal["subscribe"]
+    conversation_id: uuid.UUID
+    after_seq: int = Field(default=0, ge=0)
+
+
+class SendFrame(_ClientFrame):
+    type: Literal["message.send"]
+    conversation_id: uuid.UUID
+    client_message_id: uuid.UUID
+    content: Annotated[str, StringConstraints(min_length=1, max_length=8000)]
+
+
+class TypingFrame(_ClientFrame):
+    type: Literal["typing"]
+    conversation_id: uuid.UUID
+    state: Literal["start", "stop"]
+
+
+class PingFrame(_ClientFrame):
+    type: Literal["ping"]
+
+
+ClientFrame = Annotated[
+    AuthFrame | SubscribeFrame | SendFrame | TypingFrame | PingFrame, Field(discriminator="type")
+]
+client_frame_adapter: TypeAdapter[ClientFrame] = TypeAdapter(ClientFrame)
+
+
+class AckEvent(BaseModel):
+    type: Literal["message.ack"] = "message.ack"
+    client_message_id: uuid.UUID
+    message: Message
+
+
+class AssistantTypingEvent(BaseModel):
+    type: Literal["assistant.typing"] = "assistant.typing"
+    conversation_id: uuid.UUID
+    state: Literal["start", "stop"]
+
+
+class DeltaEvent(BaseModel):
+    type: Literal["assistant.delta"] = "assistant.delta"
+    conversation_id: uuid.UUID
+    message_id: uuid.UUID
+    index: int = Field(ge=0)
+    delta: str
+
+
+class MessageEvent(BaseModel):
+    type: Literal["message"] = "message"
+    message: Message
+
+
+class ConversationUpdatedEvent(BaseModel):
+    type: Literal["conversation.updated"] = "conversation.updated"
+    conversation: Conversation
+
+
+class UserTypingEvent(BaseModel):
+    """Another participant (a second tab, later a human agent) is typing."""
+
+    type: Literal["typing"] = "typing"
+    conversation_id: uuid.UUID
+    state: Literal["start", "stop"]
+
+
+class PongEvent(BaseModel):
+    type: Literal["pong"] = "pong"
+
+
+class ErrorEvent(BaseModel):
+    type: Literal["error"] = "error"
+    code: str
+    message: str
+    client_message_id: uuid.UUID | None = None
+
+
+ServerEvent = Annotated[
+    AckEvent
+    | AssistantTypingEvent
+    | DeltaEvent
+    | MessageEvent
+    | ConversationUpdatedEvent
+    | UserTypingEvent
+    | PongEvent
+    | ErrorEvent,
+    Field(discriminator="type"),
+]
+server_event_adapter: TypeAdapter[ServerEvent] = TypeAdapter(ServerEvent)

@@ -1,0 +1,177 @@
+"""Settings: config/app.yaml (+ the file in CSAGENT_CONFIG, + config/models.yaml) overlaid by CSAGENT_* variables.
+
+This is the only module that reads the environment. Nested sections take `__` in variable names, e.g.
+`CSAGENT_AUTH__ACCESS_TOKEN_TTL_S=600`; top-level fields are flat (`CSAGENT_HTTP_PORT=8001`).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from models.config import PROJECT_ROOT, GraphConfig, LLMConfig, NLPConfig, RetrievalConfig, resolve_path
+from models.engines.registry import REGISTRY_FILE, load_registry
+
+DEFAULT_CONFIG = PROJECT_ROOT / "config" / "app.yaml"
+DEV_SECRET = "dev-only-secret-change-me-0123456789abcdef"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AuthSettings(_Section):
+    jwt_secret: str = Field(default=DEV_SECRET, min_length=32, description="HMAC key for access tokens (HS256).")
+    jwt_issuer: str = Field(default="csagent", description="`iss` claim written and required.")
+    jwt_audience: str = Field(default="csagent-chat", description="`aud` claim written and required.")
+    access_token_ttl_s: int = Field(default=900, ge=60, le=86400, description="Access token lifetime (s).")
+    refresh_token_ttl_s: int = Field(
+        default=30 * 86400, ge=3600, description="Refresh token lifetime (s); each use rotates it."
+    )
+    default_organization: str = Field(default="Default", description="Organisation that guest users join.")
+
+
+class ChatSettings(_Section):
+    max_content_chars: int = Field(default=8000, ge=1, le=8000, description="Longest message a user may send.")
+    ws_max_frame_bytes: int = Field(default=65536, ge=1024, description="Largest WebSocket frame accepted.")
+    ws_auth_timeout_s: float = Field(default=5.0, gt=0, description="Time to send the `auth` frame.")
+    inactivity_timeout_s: int = Field(
+        default=1800, ge=1, description="Idle time after which an active conversation becomes abandoned."
+    )
+    sweep_interval_s: float = Field(
+        default=30.0, gt=0, description="How often the ingress recovers unfinished turns and marks idle chats."
+    )
+    turn_timeout_s: float = Field(default=120.0, gt=0, description="Longest a turn may run before it fails.")
+    history_messages: int = Field(default=6, ge=0, le=50, description="Earlier messages sent to the graph.")
+
+
+class RaySettings(_Section):
+    address: str | None = Field(default=None, description="Existing cluster to join (`auto`); none starts one.")
+    num_cpus: int | None = Field(default=None, ge=1, description="CPUs of a locally started cluster.")
+    dashboard_host: str = Field(default="127.0.0.1", description="Ray dashboard bind address.")
+    dashboard_port: int = Field(default=8265, ge=1, le=65535, description="Ray dashboard port.")
+    include_dashboard: bool = Field(default=True, description="Start Ray's dashboard with `make run`.")
+
+
+class Settings(BaseSettings):
+    """Every setting of csagent, validated at start-up."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CSAGENT_", env_nested_delimiter="__", extra="forbid", validate_default=True
+    )
+
+    env: Literal["development", "test", "production"] = Field(
+        default="development", description="`production` refuses development secrets."
+    )
+    http_host: str = Field(default="127.0.0.1", description="Address the HTTP server binds.")
+    http_port: int = Field(default=8000, ge=1, le=65535, description="Port the HTTP server binds.")
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///var/csagent.db",
+        description="SQLAlchemy URL: sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db.",
+    )
+    database_pool_size: int = Field(default=10, ge=1, le=200, description="Connections per replica (Postgres).")
+    redis_url: str | None = Field(default=None, description="Redis for shared state between replicas (optional).")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="Log level.")
+    cors_origins: list[str] = Field(default_factory=list, description="Origins allowed to call the API.")
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+    chat: ChatSettings = Field(default_factory=ChatSettings)
+    nlp: NLPConfig = Field(default_factory=NLPConfig)
+    retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
+    llm: LLMConfig = Field(default_factory=LLMConfig)
+    graph: GraphConfig = Field(default_factory=GraphConfig)
+    ray: RaySettings = Field(default_factory=RaySettings)
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, url: str) -> str:
+        if not url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                f"database_url {url!r} is not supported: use sqlite+aiosqlite:///var/csagent.db or "
+                "postgresql+asyncpg://user:password@host:5432/dbname"
+            )
+        return url
+
+    @model_validator(mode="after")
+    def _no_dev_secrets_in_production(self) -> Settings:
+        if self.env == "production" and self.auth.jwt_secret == DEV_SECRET:
+            raise ValueError(
+                "auth.jwt_secret is the development placeholder; set CSAGENT_AUTH__JWT_SECRET to 32+ random "
+                "characters in production"
+            )
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """SQLite paths are relative to the project root, so every replica opens the same file."""
+        prefix = "sqlite+aiosqlite:///"
+        if self.database_url.startswith(prefix):
+            path = Path(self.database_url[len(prefix) :])
+            if str(path) != ":memory:":
+                return prefix + str(resolve_path(path))
+        return self.database_url
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Highest first: explicit arguments, environment, then the YAML files (see _yaml_defaults).
+        return init_settings, env_settings, _YamlSource(settings_cls)
+
+
+def _deep_merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path} is not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ValueError(f"{path} must hold a mapping at the top level")
+    return data
+
+
+class _YamlSource(PydanticBaseSettingsSource):
+    """config/app.yaml, then the file named by CSAGENT_CONFIG, then the engine registry of config/models.yaml."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        data = _read_yaml(DEFAULT_CONFIG) if DEFAULT_CONFIG.exists() else {}
+        extra = os.environ.get("CSAGENT_CONFIG")
+        if extra:
+            extra_path = resolve_path(Path(extra))
+            if not extra_path.exists():
+                raise ValueError(f"CSAGENT_CONFIG names {extra_path}, which does not exist")
+            data = _deep_merge(data, _read_yaml(extra_path))
+        llm = dict(data.get("llm") or {})
+        if "engines" not in llm and REGISTRY_FILE.exists():
+            llm["engines"] = {name: spec.model_dump() for name, spec in load_registry().items()}
+        if llm:
+            data["llm"] = llm
+        return data
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings (cached); tests build their own `Settings(...)` instead."""
+    return Settings()

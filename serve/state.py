@@ -1,0 +1,58 @@
+"""What one ingress replica holds: settings, database, broker, chat service, turn runner and sweeper."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from serve.chat.broker import Broker
+from serve.chat.runner import GraphHandle, TurnRunner
+from serve.chat.service import ChatService
+from serve.chat.sweeper import Sweeper
+from serve.settings import Settings
+from serve.storage.db import create_engine, migrate, session_factory
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    broker: Broker
+    chat: ChatService
+    runner: TurnRunner
+    sweeper: Sweeper
+    graph: Any
+
+    @classmethod
+    async def open(cls, settings: Settings, graph: GraphHandle, *, run_migrations: bool = True) -> AppState:
+        url = settings.resolved_database_url
+        if run_migrations:
+            await migrate(url)
+        engine = create_engine(url, settings.database_pool_size)
+        sessions = session_factory(engine)
+        broker = Broker()
+        chat = ChatService(sessions, broker)
+        runner = TurnRunner(
+            sessions,
+            broker,
+            graph,
+            history_messages=settings.chat.history_messages,
+            turn_timeout_s=settings.chat.turn_timeout_s,
+        )
+        sweeper = Sweeper(
+            sessions,
+            runner,
+            chat,
+            interval_s=settings.chat.sweep_interval_s,
+            inactivity=timedelta(seconds=settings.chat.inactivity_timeout_s),
+        )
+        return cls(settings, engine, sessions, broker, chat, runner, sweeper, graph)
+
+    async def close(self) -> None:
+        await self.sweeper.stop()
+        await self.runner.shutdown()
+        await self.engine.dispose()
