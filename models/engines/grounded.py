@@ -21,10 +21,11 @@ NO_ANSWER = (
     "A person from our support team can help: choose **Talk to a person** and I will pass them this chat."
 )
 _TECHNICAL_CUES = re.compile(r"\b(fix|how|example|code|write|sample|pattern|bulkif\w*|query|trigger|class)\b", re.I)
-# A unit must score at least this (cosine, 0..1) and be within `_SPREAD` of the best one to be quoted.
-_FLOOR = 0.3
-_SPREAD = 0.2
-_OTHER_ARTICLE_SPREAD = 0.08
+# Sections of the best article within this score of the best passage are quoted too (e.g. the summary and the fix).
+_SECTION_SPREAD = 0.08
+# A second article is quoted only when it scores nearly as well as the best one, and only its lines above the floor.
+_OTHER_ARTICLE_SPREAD = 0.03
+_FLOOR = 0.35
 _WORDS_PER_CHUNK = 4
 
 
@@ -42,89 +43,97 @@ def _similar(a: str, b: str) -> bool:
     return len(ta & tb) / len(ta | tb) > 0.7
 
 
+def _chunk_units(passage: Passage, rank: int, budget: int, with_code: bool) -> list[Selected]:
+    """A section is written to be read whole: quote it in order, or its `budget` best units when it is longer."""
+    prose = [u for u in passage.units if u.kind != "code"]
+    keep: set[int] = set()
+    spent = 0
+    for unit in sorted(prose, key=lambda u: u.score, reverse=True):
+        cost = 2 if unit.kind == "list" else 1
+        if spent + cost <= budget:
+            keep.add(unit.position)
+            spent += cost
+    if with_code and keep:
+        code = [u for u in passage.units if u.kind == "code"]
+        if code:
+            keep.add(code[0].position)
+    return [
+        Selected(passage_rank=rank, article_id=passage.article_id, unit=u, score=u.score)
+        for u in passage.units
+        if u.position in keep
+    ]
+
+
 def select_units(question: str, passages: list[Passage], max_sentences: int) -> list[Selected]:
-    """Pick the units to quote, in reading order (by passage rank, then position)."""
+    """Pick what to quote: the best article's matching sections whole, plus a near-tied second article's best lines.
+
+    Returned in reading order: the best article's sections as the article orders them, then the second article.
+    """
     if not passages:
         return []
-    primary = passages[0].article_id
-    candidates: list[Selected] = []
-    for rank, passage in enumerate(passages):
-        for unit in passage.units:
-            if unit.kind == "code":
-                continue  # code is attached below, next to the prose that explains it
-            score = 0.7 * unit.score + 0.3 * passage.score + (0.04 if passage.article_id == primary else 0.0)
-            candidates.append(Selected(passage_rank=rank, article_id=passage.article_id, unit=unit, score=score))
-    if not candidates:
-        return []
-    candidates.sort(key=lambda s: s.score, reverse=True)
-    best = candidates[0].score
+    top = passages[0]
+    technical = bool(_TECHNICAL_CUES.search(question))
+    primary = [p for p in passages if p.article_id == top.article_id and p.score >= top.score - _SECTION_SPREAD]
+    primary.sort(key=lambda p: int(p.chunk_id.rsplit("#", 1)[1]))
     chosen: list[Selected] = []
-    has_list = False
-    for candidate in candidates:
-        if len(chosen) >= max_sentences or candidate.score < max(_FLOOR, best - _SPREAD):
+    budget = max_sentences
+    code_used = False
+    for order, passage in enumerate(primary):
+        if budget <= 0:
             break
-        if candidate.article_id != primary and candidate.score < best - _OTHER_ARTICLE_SPREAD:
-            continue
-        if candidate.unit.kind == "list":
-            if has_list:
+        for selected in _chunk_units(passage, order, budget, with_code=technical and not code_used):
+            if any(_similar(selected.unit.text, other.unit.text) for other in chosen):
                 continue
-            has_list = True
-        if any(_similar(candidate.unit.text, other.unit.text) for other in chosen):
-            continue
-        chosen.append(candidate)
-    chosen.extend(_code_for(question, passages, chosen))
-    chosen.sort(key=lambda s: (s.passage_rank, s.unit.position))
+            chosen.append(selected)
+            if selected.unit.kind == "code":
+                code_used = True
+            else:
+                budget -= 2 if selected.unit.kind == "list" else 1
+    second = next(
+        (p for p in passages if p.article_id != top.article_id and p.score >= top.score - _OTHER_ARTICLE_SPREAD), None
+    )
+    if second is not None and budget >= 2:
+        best = sorted((u for u in second.units if u.kind == "prose"), key=lambda u: u.score, reverse=True)[:2]
+        for unit in sorted(best, key=lambda u: u.position):
+            if unit.score >= _FLOOR and not any(_similar(unit.text, other.unit.text) for other in chosen):
+                chosen.append(Selected(passage_rank=len(primary), article_id=second.article_id, unit=unit, score=unit.score))
     return chosen
 
 
-def _code_for(question: str, passages: list[Passage], chosen: list[Selected]) -> list[Selected]:
-    """At most one code block: from the best chunk we quote, when the question asks how to do or fix something."""
-    if not chosen or not _TECHNICAL_CUES.search(question):
-        return []
-    ranks = sorted({s.passage_rank for s in chosen})
-    for rank in ranks:
-        passage = passages[rank]
-        quoted = [s.unit.position for s in chosen if s.passage_rank == rank]
-        for unit in passage.units:
-            # The code that follows (or sits just before) a quoted sentence is the example that sentence explains.
-            if unit.kind == "code" and any(abs(unit.position - position) <= 2 for position in quoted):
-                return [Selected(passage_rank=rank, article_id=passage.article_id, unit=unit, score=0.0)]
-    return []
-
-
 def compose(question: str, passages: list[Passage], max_sentences: int, min_score: float) -> tuple[str, list[str]]:
-    """The answer's Markdown and the article ids it cites, in citation-number order."""
+    """The answer's Markdown and the article ids it cites, in citation-number order.
+
+    Each section quoted becomes a paragraph; lists and code blocks stand alone; every article's last text block
+    ends with its citation marker `[n]`.
+    """
     evidence = [p for p in passages if p.score >= min_score]
     chosen = select_units(question, evidence, max_sentences)
     if not chosen:
         return NO_ANSWER, []
     cited: list[str] = []
-    blocks: list[str] = []
-    prose: list[str] = []
-    current_article: str | None = None
-
-    def close_article() -> None:
-        if prose:
-            blocks.append(" ".join(prose))
-            prose.clear()
-        if current_article is not None and blocks:
-            blocks[-1] = f"{blocks[-1]} [{cited.index(current_article) + 1}]"
-
+    blocks: list[tuple[str, str, str]] = []  # (article id, kind, text)
+    previous: tuple[int, str] | None = None
     for selected in chosen:
-        if selected.article_id != current_article:
-            close_article()
-            current_article = selected.article_id
-            if current_article not in cited:
-                cited.append(current_article)
-        if selected.unit.kind == "prose":
-            prose.append(selected.unit.text)
+        if selected.article_id not in cited:
+            cited.append(selected.article_id)
+        kind = selected.unit.kind
+        same_paragraph = previous == (selected.passage_rank, "prose") and kind == "prose"
+        if same_paragraph:
+            article, _, text = blocks[-1]
+            blocks[-1] = (article, kind, f"{text} {selected.unit.text}")
         else:
-            if prose:
-                blocks.append(" ".join(prose))
-                prose.clear()
-            blocks.append(selected.unit.text)
-    close_article()
-    return "\n\n".join(blocks), cited
+            blocks.append((selected.article_id, kind, selected.unit.text))
+        previous = (selected.passage_rank, kind)
+    rendered = [text for _, _, text in blocks]
+    for number, article in enumerate(cited, start=1):
+        marker = f"[{number}]"
+        text_blocks = [i for i, (a, kind, _) in enumerate(blocks) if a == article and kind != "code"]
+        if text_blocks:
+            rendered[text_blocks[-1]] += f" {marker}"
+        else:
+            last = max(i for i, (a, _, _) in enumerate(blocks) if a == article)
+            rendered.insert(last + 1, marker)
+    return "\n\n".join(rendered), cited
 
 
 def _pieces(text: str) -> list[str]:

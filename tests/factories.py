@@ -1,0 +1,36 @@
+"""Small factories for API tests."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+SOQL_QUESTION = "I get 'System.LimitException: Too many SOQL queries: 101' in my trigger, how do I fix it?"
+
+
+def guest(client: TestClient, **body: Any) -> dict[str, Any]:
+    response = client.post("/api/v1/auth/guest", json=body)
+    assert response.status_code == 201, response.text
+    data: dict[str, Any] = response.json()
+    return data
+
+
+def auth(session: dict[str, Any]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {session['access_token']}"}
+
+
+def conversation(client: TestClient, session: dict[str, Any], **body: Any) -> dict[str, Any]:
+    response = client.post("/api/v1/conversations", json=body, headers=auth(session))
+    assert response.status_code == 201, response.text
+    data: dict[str, Any] = response.json()
+    return data
+
+
+def send(client: TestClient, session: dict[str, Any], conversation_id: str, content: str, cid: str | None = None) -> Any:
+    return client.post(
+        f"/api/v1/conversations/{conversation_id}/messages",
+        json={"content": content, "client_message_id": cid or str(uuid.uuid4())},
+        headers=auth(session),
+    )

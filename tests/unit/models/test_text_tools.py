@@ -1,0 +1,43 @@
+from models.guard import check_grounded
+from models.knowledge import split_sentences, split_units
+from models.readability import flesch_reading_ease
+from models.retrieval import Passage, ScoredUnit
+
+
+def _passage(text: str) -> Passage:
+    return Passage(
+        chunk_id="a#0", article_id="a", title="A", url=None, product_area="apex", heading="Summary", text=text,
+        score=0.8, units=[ScoredUnit(text=text, kind="prose", score=0.8, position=0)],
+    )
+
+
+def test_sentences_keep_abbreviations_together() -> None:
+    assert split_sentences("Use a map, e.g. Map<Id, Account>. Then query once.") == [
+        "Use a map, e.g. Map<Id, Account>.",
+        "Then query once.",
+    ]
+
+
+def test_units_keep_lists_and_code_whole() -> None:
+    units = split_units("Do this. Then that.\n\n1. Open Setup.\n2. Click Users.\n\n```apex\nList<Account> a = [SELECT Id FROM Account];\n```\n")
+    assert [u.kind for u in units] == ["prose", "prose", "list", "code"]
+    assert units[2].text.count("\n") == 1
+
+
+def test_flesch_scores_plain_text_high_and_dense_text_low() -> None:
+    plain = flesch_reading_ease("You can reset your password. Open the login page. Click the link.")
+    dense = flesch_reading_ease(
+        "Asynchronous transactional processing necessitates comprehensive understanding of governor limitations."
+    )
+    assert plain is not None and dense is not None
+    assert plain > 60 > dense
+    assert flesch_reading_ease("```apex\ncode\n```") is None
+
+
+def test_guard_passes_supported_drafts_and_rejects_invented_numbers() -> None:
+    evidence = [_passage("A synchronous Apex transaction can run 100 SOQL queries.")]
+    assert check_grounded("A synchronous Apex transaction can run 100 SOQL queries.", evidence).passed
+    wrong = check_grounded("A synchronous Apex transaction can run 150 SOQL queries.", evidence)
+    assert not wrong.passed and wrong.unsupported
+    assert not check_grounded("Bananas are yellow fruit grown in warm places.", evidence).passed
+    assert check_grounded("anything", []).reason == "no evidence"
