@@ -44,7 +44,7 @@ unit: prepare
 	$(VENV)/bin/pytest tests/unit -q
 
 bench: prepare
-	$(PY) -m pipelines.bench
+	$(PY) -m loadtests.bench
 
 clean:
 	rm -rf var/index var/models var/*.db* .pytest_cache .mypy_cache .ruff_cache

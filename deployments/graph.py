@@ -43,7 +43,11 @@ from models.turn import (
 
 # Intents answered with fixed wording instead of the knowledge base.
 _SMALL_TALK = {"greeting": GREETING, "thanks_goodbye": THANKS}
-_PERSON_INTENTS = {"talk_to_human": HANDOFF, "billing": NEEDS_PERSON, "account_deletion_privacy": NEEDS_PERSON}
+_PERSON_INTENTS = {
+    "talk_to_human": HANDOFF,
+    "billing": NEEDS_PERSON,
+    "account_deletion_privacy": NEEDS_PERSON,
+}
 # When the classifier is unsure, the knowledge base may still know: answer if evidence is at least this strong.
 _OUT_OF_SCOPE_EVIDENCE = 0.5
 _SHORT_FOLLOW_UP = 4
@@ -109,17 +113,29 @@ class ConversationGraph:
                 checks[name] = f"failed: {type(exc).__name__}"
         return checks
 
-    def _escalation(self, request: TurnRequest, low_confidence: bool, negative: bool, intent: str) -> list[str]:
+    def _escalation(
+        self, request: TurnRequest, low_confidence: bool, negative: bool, intent: str
+    ) -> list[str]:
         reasons = []
         if intent == "talk_to_human":
             reasons.append("explicit_request")
         earlier = [item.meta for item in request.history if item.role == "assistant" and item.meta]
         need_low = self.config.low_confidence_turns - 1
-        if low_confidence and need_low <= len(earlier) and all(m.get("low_confidence") for m in earlier[-need_low:] if need_low):
+        if (
+            low_confidence
+            and need_low <= len(earlier)
+            and all(m.get("low_confidence") for m in earlier[-need_low:] if need_low)
+        ):
             reasons.append("low_confidence")
         need_negative = self.config.negative_turns - 1
-        if negative and need_negative <= len(earlier) and all(
-            m.get("sentiment", {}).get("label") == "negative" for m in earlier[-need_negative:] if need_negative
+        if (
+            negative
+            and need_negative <= len(earlier)
+            and all(
+                m.get("sentiment", {}).get("label") == "negative"
+                for m in earlier[-need_negative:]
+                if need_negative
+            )
         ):
             reasons.append("negative_sentiment")
         return reasons
@@ -182,7 +198,9 @@ class ConversationGraph:
             min_score = float(found["min_score"])
             passages = [Passage.model_validate(p) for p in found["passages"]]
             evidence = [p for p in passages if p.score >= min_score]
-            if intent["name"] == OUT_OF_SCOPE and not any(p.score >= _OUT_OF_SCOPE_EVIDENCE for p in evidence):
+            if intent["name"] == OUT_OF_SCOPE and not any(
+                p.score >= _OUT_OF_SCOPE_EVIDENCE for p in evidence
+            ):
                 evidence = []
             generation = GenerationRequest(
                 question=request.text,
@@ -191,7 +209,7 @@ class ConversationGraph:
                 intent_confidence=intent["confidence"],
                 emotion=emotion["label"],
                 passages=evidence,
-                history=[{"role": h.role, "content": h.content} for h in request.history[-4:]],  # type: ignore[misc]
+                history=[{"role": h.role, "content": h.content} for h in request.history[-4:]],
                 min_evidence_score=min_score,
             )
             if not evidence:
@@ -260,7 +278,9 @@ class ConversationGraph:
         )
         yield {"type": "final", "content": content.strip(), "meta": meta.model_dump(), "failed": failed}
 
-    async def _generate(self, request: GenerationRequest, evidence: list[Passage]) -> AsyncIterator[dict[str, Any]]:
+    async def _generate(
+        self, request: GenerationRequest, evidence: list[Passage]
+    ) -> AsyncIterator[dict[str, Any]]:
         """The llm chain's stream; drafts of engines that need the guard are held back until they pass it."""
         stream = self._llm.options(stream=True).generate.remote(request.model_dump())
         held: list[dict[str, Any]] = []
@@ -289,7 +309,9 @@ class ConversationGraph:
             else:
                 yield event
 
-    async def _grounded_fallback(self, request: GenerationRequest, failed_engine: str) -> AsyncIterator[dict[str, Any]]:
+    async def _grounded_fallback(
+        self, request: GenerationRequest, failed_engine: str
+    ) -> AsyncIterator[dict[str, Any]]:
         """The grounded answer, written here (it is pure and cheap) when a draft fails the guard."""
         engine = self._guard_fallback
         yield {
@@ -299,6 +321,13 @@ class ConversationGraph:
             "needs_guard": False,
             "fallback_from": [failed_engine],
         }
-        text, cited = compose(request.question, request.passages, engine.max_sentences, request.min_evidence_score)
+        text, cited = compose(
+            request.question, request.passages, engine.max_sentences, request.min_evidence_score
+        )
         yield {"type": "text", "text": text}
-        yield {"type": "done", "cited_articles": cited, "prompt_tokens": 0, "completion_tokens": len(text.split())}
+        yield {
+            "type": "done",
+            "cited_articles": cited,
+            "prompt_tokens": 0,
+            "completion_tokens": len(text.split()),
+        }

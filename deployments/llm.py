@@ -32,7 +32,9 @@ class LLMDeployment:
             await bounded_async(f"engine {engine.name}", engine.start())
         self._chain = EngineChain(engines)
 
-    async def generate(self, request: dict[str, Any], start_at: str | None = None) -> AsyncIterator[dict[str, Any]]:
+    async def generate(
+        self, request: dict[str, Any], start_at: str | None = None
+    ) -> AsyncIterator[dict[str, Any]]:
         """Stream the chain's items as dicts: `engine`, then `text`…, then `done` or `error`."""
         if self._chain is None:
             raise DeploymentNotReady("llm is starting")

@@ -62,13 +62,16 @@ class EngineSpec(_Strict):
 
     kind: Literal["grounded", "local"] = Field(description="Adapter that runs it (models/engines/).")
     version: str = Field(description="Version string stored with every reply the engine writes.")
-    timeout_s: float = Field(default=30.0, gt=0, description="Whole-answer time limit before the chain falls back.")
+    timeout_s: float = Field(
+        default=30.0, gt=0, description="Whole-answer time limit before the chain falls back."
+    )
     first_token_timeout_s: float = Field(
         default=10.0, gt=0, description="Time allowed to the first token before the chain falls back."
     )
     path: Path | None = Field(default=None, description="Model file or folder (local engines).")
     package: str | None = Field(
-        default=None, description="Python package that can write the model file when it is missing (local engines)."
+        default=None,
+        description="Python package that can write the model file when it is missing (local engines).",
     )
     max_new_tokens: int = Field(default=160, ge=1, le=4096, description="Generation cap (local engines).")
     max_sentences: int = Field(default=6, ge=1, le=20, description="Sentences in a grounded answer.")

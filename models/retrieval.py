@@ -22,7 +22,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from models.knowledge import Chunk
-from models.nlp.embedder import Embedder, Vectors
+from models.nlp.embedder import Vectors
 
 LATEST_FILE = "LATEST"
 _WORD = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)*")
@@ -127,7 +127,9 @@ class KnowledgeIndex:
         return folder
 
     @classmethod
-    def build(cls, manifest: Manifest, chunks: list[Chunk], chunk_vectors: Vectors, unit_vectors: Vectors) -> KnowledgeIndex:
+    def build(
+        cls, manifest: Manifest, chunks: list[Chunk], chunk_vectors: Vectors, unit_vectors: Vectors
+    ) -> KnowledgeIndex:
         index = faiss.IndexFlatIP(chunk_vectors.shape[1])
         index.add(chunk_vectors)
         return cls(manifest, chunks, index, unit_vectors)

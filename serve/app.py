@@ -57,7 +57,9 @@ def create_app(settings: Settings | None = None, graph: GraphHandle | None = Non
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware)
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_headers=["*"], allow_methods=["*"])
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins, allow_headers=["*"], allow_methods=["*"]
+        )
     app.include_router(health.router)
     app.include_router(auth.router, prefix=API_PREFIX)
     app.include_router(conversations.router, prefix=API_PREFIX)

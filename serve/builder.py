@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from ray import serve
-from ray.serve import Application
+from ray.serve import Application, Deployment
 
 from deployments.graph import ConversationGraph
 from deployments.llm import LLMDeployment
@@ -40,17 +40,24 @@ class BuilderArgs(BaseModel):
     def check_names(self) -> None:
         unknown = sorted(set(self.deployments) - set(DEPLOYMENT_NAMES))
         if unknown:
-            raise ValueError(f"build_app: unknown deployment names {unknown}; known: {list(DEPLOYMENT_NAMES)}")
+            raise ValueError(
+                f"build_app: unknown deployment names {unknown}; known: {list(DEPLOYMENT_NAMES)}"
+            )
 
 
 def served(cls: type) -> type:
     """A subclass whose async constructor also awaits `start()`: Serve marks the replica healthy only after."""
 
     async def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        cls.__init__(self, *args, **kwargs)
+        cls.__init__(self, *args, **kwargs)  # type: ignore[misc]
         await self.start()
 
     return type(cls.__name__, (cls,), {"__init__": __init__, "__module__": cls.__module__})
+
+
+def _deployment(cls: type) -> Deployment:
+    deployment: Deployment = serve.deployment(cls)  # type: ignore[assignment]
+    return deployment
 
 
 def ingress_options() -> dict[str, Any]:
@@ -85,30 +92,31 @@ def build_app(args: dict[str, Any]) -> Application:
     base = get_settings()
     settings = Settings(**{**base.model_dump(mode="json"), **parsed.settings}) if parsed.settings else base
     nlp = (
-        serve.deployment(served(NLPDeployment))
+        _deployment(served(NLPDeployment))
         .options(name="nlp", **_options("nlp", NLPDeployment.default_options(), parsed))
         .bind(settings.nlp.model_dump(mode="json"))
     )
     retrieval = (
-        serve.deployment(served(RetrievalDeployment))
+        _deployment(served(RetrievalDeployment))
         .options(name="retrieval", **_options("retrieval", RetrievalDeployment.default_options(), parsed))
         .bind(settings.retrieval.model_dump(mode="json"))
     )
     llm = (
-        serve.deployment(served(LLMDeployment))
+        _deployment(served(LLMDeployment))
         .options(name="llm", **_options("llm", LLMDeployment.default_options(), parsed))
         .bind(settings.llm.model_dump(mode="json"))
     )
     graph = (
-        serve.deployment(served(ConversationGraph))
+        _deployment(served(ConversationGraph))
         .options(name="graph", **_options("graph", ConversationGraph.default_options(), parsed))
         .bind(nlp, retrieval, llm, settings.graph.model_dump(mode="json"))
     )
-    return (
-        serve.deployment(Ingress)
+    app: Application = (
+        _deployment(Ingress)
         .options(name="ingress", **_options("ingress", ingress_options(), parsed))
         .bind(graph, settings.model_dump(mode="json"))
     )
+    return app
 
 
 async def build_local_graph(settings: Settings) -> LocalHandle:
@@ -118,6 +126,8 @@ async def build_local_graph(settings: Settings) -> LocalHandle:
     llm = LLMDeployment(settings.llm.model_dump(mode="json"))
     for part in (nlp, retrieval, llm):
         await part.start()
-    graph = ConversationGraph(LocalHandle(nlp), LocalHandle(retrieval), LocalHandle(llm), settings.graph.model_dump())
+    graph = ConversationGraph(
+        LocalHandle(nlp), LocalHandle(retrieval), LocalHandle(llm), settings.graph.model_dump()
+    )
     await graph.start()
     return LocalHandle(graph)

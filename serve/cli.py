@@ -32,7 +32,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     manifest = ingest(index_root=resolve_path(settings.retrieval.index_dir), force=args.force)
-    _print(f"knowledge index {manifest.version}: {manifest.articles} articles, {manifest.chunks} chunks, {manifest.units} units")
+    _print(
+        f"knowledge index {manifest.version}: {manifest.articles} articles, {manifest.chunks} chunks, {manifest.units} units"
+    )
     return 0
 
 
@@ -56,7 +58,9 @@ def cmd_evaluate_intents(_args: argparse.Namespace) -> int:
     from serve.settings import get_settings
 
     settings = get_settings()
-    classifier = IntentClassifier.load(resolve_path(settings.nlp.intent_model_dir), settings.nlp.intent_threshold)
+    classifier = IntentClassifier.load(
+        resolve_path(settings.nlp.intent_model_dir), settings.nlp.intent_threshold
+    )
     result = evaluate(classifier)
     _print(
         f"held-out examples {result.examples}: in-scope accuracy {result.in_scope_accuracy:.3f}, "
@@ -66,7 +70,7 @@ def cmd_evaluate_intents(_args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_prepare(args: argparse.Namespace) -> int:
+def cmd_prepare(_args: argparse.Namespace) -> int:
     """Everything a start needs that is built from the project's own files: index, classifier, schema."""
     from serve.settings import get_settings
     from serve.storage.db import migrate
@@ -97,7 +101,9 @@ def _free_port(host: str, preferred: int) -> int:
 
 def cmd_up(args: argparse.Namespace) -> int:
     """Start a local Ray cluster and the Serve application; block until Ctrl-C, then stop cleanly."""
-    os.environ.setdefault("RAY_AUTH_MODE", "disabled")  # loopback development cluster; see README for real ones
+    os.environ.setdefault(
+        "RAY_AUTH_MODE", "disabled"
+    )  # loopback development cluster; see README for real ones
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     started = time.monotonic()
     cmd_prepare(args)
@@ -147,14 +153,18 @@ def cmd_up(args: argparse.Namespace) -> int:
             time.sleep(0.5)
     finally:
         _print("stopping csagent…")
-        serve.shutdown()
+        serve.shutdown()  # type: ignore[no-untyped-call]
         ray.shutdown()
         _print("stopped")
     return 0
 
 
 def _http_json(url: str, body: dict[str, Any] | None = None, token: str | None = None) -> dict[str, Any]:
-    request = urllib.request.Request(url, data=json.dumps(body).encode() if body is not None else None, method="POST" if body is not None else "GET")
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode() if body is not None else None,
+        method="POST" if body is not None else "GET",
+    )
     request.add_header("Content-Type", "application/json")
     if token:
         request.add_header("Authorization", f"Bearer {token}")
@@ -181,7 +191,16 @@ def cmd_chat(args: argparse.Namespace) -> int:
             if not text:
                 return 0
             cid = str(uuid.uuid4())
-            ws.send(json.dumps({"type": "message.send", "conversation_id": conversation["id"], "client_message_id": cid, "content": text}))
+            ws.send(
+                json.dumps(
+                    {
+                        "type": "message.send",
+                        "conversation_id": conversation["id"],
+                        "client_message_id": cid,
+                        "content": text,
+                    }
+                )
+            )
             sys.stdout.write("agent> ")
             while True:
                 event = json.loads(ws.recv(timeout=120))
@@ -191,7 +210,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
                 elif event["type"] == "message" and event["message"]["role"] == "assistant":
                     meta = event["message"]["meta"]
                     sources = ", ".join(c["title"] for c in meta.get("citations", []))
-                    _print(f"\n  [intent {meta['intent']['name']} {meta['intent']['confidence']:.2f}; sources: {sources or 'none'}; {meta['latency_ms']:.0f} ms]")
+                    _print(
+                        f"\n  [intent {meta['intent']['name']} {meta['intent']['confidence']:.2f}; sources: {sources or 'none'}; {meta['latency_ms']:.0f} ms]"
+                    )
                     break
                 elif event["type"] == "error":
                     _print(f"\n  error: {event['code']}: {event['message']}")
@@ -205,19 +226,25 @@ def cmd_contract(args: argparse.Namespace) -> int:
 
     changed = write_contract(check=args.check)
     if args.check and changed:
-        _print("contract files are stale: run `make contract` and commit the result:\n  " + "\n  ".join(changed))
+        _print(
+            "contract files are stale: run `make contract` and commit the result:\n  " + "\n  ".join(changed)
+        )
         return 1
     _print("contract files are current" if args.check else "contract files written")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="csagent", description="csagent: AI customer service for Salesforce users")
+    parser = argparse.ArgumentParser(
+        prog="csagent", description="csagent: AI customer service for Salesforce users"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     up = commands.add_parser("up", help="start Ray and the Serve application (make run)")
     up.add_argument("--verbose", action="store_true", help="show replica logs in this terminal")
     up.set_defaults(func=cmd_up)
-    commands.add_parser("prepare", help="build the index and classifier, migrate the database").set_defaults(func=cmd_prepare)
+    commands.add_parser("prepare", help="build the index and classifier, migrate the database").set_defaults(
+        func=cmd_prepare
+    )
     ingest = commands.add_parser("ingest", help="rebuild the knowledge index (versioned)")
     ingest.add_argument("--force", action="store_true")
     ingest.set_defaults(func=cmd_ingest)

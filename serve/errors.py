@@ -6,6 +6,7 @@ Body: {"error": {"code", "message", "details", "request_id"}}. WebSocket handler
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -66,7 +67,10 @@ class ConversationClosed(Conflict):
 
 
 class IdempotencyConflict(Conflict):
-    code, message = "client_message_id_reused", "That client_message_id was already used for different content."
+    code, message = (
+        "client_message_id_reused",
+        "That client_message_id was already used for different content.",
+    )
 
 
 class PayloadTooLarge(ApiError):
@@ -77,7 +81,9 @@ class ServiceUnavailable(ApiError):
     status, code, message = 503, "service_unavailable", "The service is not ready. Try again shortly."
 
 
-def error_body(code: str, message: str, request_id: str | None, details: dict[str, Any] | None = None) -> dict[str, Any]:
+def error_body(
+    code: str, message: str, request_id: str | None, details: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The contract's error body; counting it here puts every HTTP error in csagent_errors_total."""
     from serve import metrics
 
@@ -89,7 +95,7 @@ def _request_id(request: Request) -> str | None:
     return getattr(request.state, "request_id", None)
 
 
-def _json_safe(errors: list[Any]) -> list[dict[str, Any]]:
+def _json_safe(errors: Sequence[Any]) -> list[dict[str, Any]]:
     safe = []
     for error in errors:
         item = {k: error[k] for k in ("loc", "msg", "type") if k in error}
@@ -121,10 +127,17 @@ def install_error_handlers(app: FastAPI) -> None:
         if any(e.get("type") == "json_invalid" for e in errors):
             body = error_body("malformed_json", "The request body is not valid JSON.", _request_id(request))
             return JSONResponse(body, 400)
-        too_long = [e for e in errors if e.get("type") == "string_too_long" and "content" in map(str, e.get("loc", ()))]
+        too_long = [
+            e
+            for e in errors
+            if e.get("type") == "string_too_long" and "content" in map(str, e.get("loc", ()))
+        ]
         if too_long:
             body = error_body(
-                "content_too_long", "The message is too long.", _request_id(request), {"errors": _json_safe(errors)}
+                "content_too_long",
+                "The message is too long.",
+                _request_id(request),
+                {"errors": _json_safe(errors)},
             )
             return JSONResponse(body, 413)
         body = error_body(
@@ -139,12 +152,16 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(exc.status_code, "error")
         message = str(exc.detail) if exc.detail else "The request failed."
-        return JSONResponse(error_body(code, message, _request_id(request)), exc.status_code, headers=exc.headers)
+        return JSONResponse(
+            error_body(code, message, _request_id(request)), exc.status_code, headers=exc.headers
+        )
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:  # noqa: ARG001 - handler signature
         import logging
 
-        logging.getLogger("csagent.errors").exception("unhandled error", extra={"request_id": _request_id(request)})
+        logging.getLogger("csagent.errors").exception(
+            "unhandled error", extra={"request_id": _request_id(request)}
+        )
         body = error_body("internal_error", "Something went wrong on our side.", _request_id(request))
         return JSONResponse(body, 500)

@@ -19,7 +19,10 @@ REQUEST_LATENCY = Histogram(
     buckets=_LATENCY_BUCKETS,
 )
 TURN_LATENCY = Histogram(
-    "csagent_turn_duration_seconds", "Whole chat turn, from claim to stored reply.", ["route"], buckets=_LATENCY_BUCKETS
+    "csagent_turn_duration_seconds",
+    "Whole chat turn, from claim to stored reply.",
+    ["route"],
+    buckets=_LATENCY_BUCKETS,
 )
 TURN_PHASE = Histogram(
     "csagent_turn_phase_seconds",
@@ -28,7 +31,9 @@ TURN_PHASE = Histogram(
     buckets=_LATENCY_BUCKETS,
 )
 TTFT = Histogram(
-    "csagent_time_to_first_token_seconds", "Time from claim to the first streamed piece of a reply.", buckets=_LATENCY_BUCKETS
+    "csagent_time_to_first_token_seconds",
+    "Time from claim to the first streamed piece of a reply.",
+    buckets=_LATENCY_BUCKETS,
 )
 TOKENS = Counter("csagent_tokens_total", "Tokens processed by the engines.", ["kind", "model"])
 INTENT_CONFIDENCE = Histogram(
@@ -36,11 +41,15 @@ INTENT_CONFIDENCE = Histogram(
     "Intent classifier confidence per user message.",
     buckets=(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0),
 )
-FALLBACKS = Counter("csagent_llm_fallbacks_total", "Replies written by a later engine of the chain.", ["from_engine"])
+FALLBACKS = Counter(
+    "csagent_llm_fallbacks_total", "Replies written by a later engine of the chain.", ["from_engine"]
+)
 ESCALATION_SUGGESTIONS = Counter(
     "csagent_escalation_suggestions_total", "Replies that suggested a hand-off to a person.", ["reason"]
 )
-ERRORS = Counter("csagent_errors_total", "Errors by contract code (4xx and 5xx, WebSocket included).", ["code"])
+ERRORS = Counter(
+    "csagent_errors_total", "Errors by contract code (4xx and 5xx, WebSocket included).", ["code"]
+)
 WEBSOCKETS = Gauge("csagent_websocket_connections", "Open WebSocket connections on this replica.")
 TURNS = Counter("csagent_turns_total", "Finished chat turns by outcome.", ["outcome"])
 

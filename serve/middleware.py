@@ -53,4 +53,6 @@ class RequestContextMiddleware:
         finally:
             route = scope.get("route")
             template = getattr(route, "path", "unmatched")
-            metrics.REQUEST_LATENCY.labels(scope["method"], template, str(status)).observe(time.perf_counter() - started)
+            metrics.REQUEST_LATENCY.labels(scope["method"], template, str(status)).observe(
+                time.perf_counter() - started
+            )

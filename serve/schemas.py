@@ -81,7 +81,9 @@ class Conversation(BaseModel):
 class ConversationIn(_In):
     channel: Channel = "web"
     language: LanguageTag | None = None
-    metadata: dict[str, Any] | None = Field(default=None, description="Free-form context (max 16 KiB as JSON).")
+    metadata: dict[str, Any] | None = Field(
+        default=None, description="Free-form context (max 16 KiB as JSON)."
+    )
 
 
 class ConversationPage(BaseModel):

@@ -38,7 +38,9 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def issue_access_token(settings: AuthSettings, *, user_id: uuid.UUID, organization_id: uuid.UUID, role: str) -> str:
+def issue_access_token(
+    settings: AuthSettings, *, user_id: uuid.UUID, organization_id: uuid.UUID, role: str
+) -> str:
     now = datetime.now(UTC)
     payload: dict[str, Any] = {
         "sub": str(user_id),

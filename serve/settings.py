@@ -27,7 +27,9 @@ class _Section(BaseModel):
 
 
 class AuthSettings(_Section):
-    jwt_secret: str = Field(default=DEV_SECRET, min_length=32, description="HMAC key for access tokens (HS256).")
+    jwt_secret: str = Field(
+        default=DEV_SECRET, min_length=32, description="HMAC key for access tokens (HS256)."
+    )
     jwt_issuer: str = Field(default="csagent", description="`iss` claim written and required.")
     jwt_audience: str = Field(default="csagent-chat", description="`aud` claim written and required.")
     access_token_ttl_s: int = Field(default=900, ge=60, le=86400, description="Access token lifetime (s).")
@@ -38,21 +40,27 @@ class AuthSettings(_Section):
 
 
 class ChatSettings(_Section):
-    max_content_chars: int = Field(default=8000, ge=1, le=8000, description="Longest message a user may send.")
+    max_content_chars: int = Field(
+        default=8000, ge=1, le=8000, description="Longest message a user may send."
+    )
     ws_max_frame_bytes: int = Field(default=65536, ge=1024, description="Largest WebSocket frame accepted.")
     ws_auth_timeout_s: float = Field(default=5.0, gt=0, description="Time to send the `auth` frame.")
     inactivity_timeout_s: int = Field(
         default=1800, ge=1, description="Idle time after which an active conversation becomes abandoned."
     )
     sweep_interval_s: float = Field(
-        default=30.0, gt=0, description="How often the ingress recovers unfinished turns and marks idle chats."
+        default=30.0,
+        gt=0,
+        description="How often the ingress recovers unfinished turns and marks idle chats.",
     )
     turn_timeout_s: float = Field(default=120.0, gt=0, description="Longest a turn may run before it fails.")
     history_messages: int = Field(default=6, ge=0, le=50, description="Earlier messages sent to the graph.")
 
 
 class RaySettings(_Section):
-    address: str | None = Field(default=None, description="Existing cluster to join (`auto`); none starts one.")
+    address: str | None = Field(
+        default=None, description="Existing cluster to join (`auto`); none starts one."
+    )
     num_cpus: int | None = Field(default=None, ge=1, description="CPUs of a locally started cluster.")
     dashboard_host: str = Field(default="127.0.0.1", description="Ray dashboard bind address.")
     dashboard_port: int = Field(default=8265, ge=1, le=65535, description="Ray dashboard port.")
@@ -75,8 +83,12 @@ class Settings(BaseSettings):
         default="sqlite+aiosqlite:///var/csagent.db",
         description="SQLAlchemy URL: sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db.",
     )
-    database_pool_size: int = Field(default=10, ge=1, le=200, description="Connections per replica (Postgres).")
-    redis_url: str | None = Field(default=None, description="Redis for shared state between replicas (optional).")
+    database_pool_size: int = Field(
+        default=10, ge=1, le=200, description="Connections per replica (Postgres)."
+    )
+    redis_url: str | None = Field(
+        default=None, description="Redis for shared state between replicas (optional)."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="Log level.")
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed to call the API.")
     auth: AuthSettings = Field(default_factory=AuthSettings)
@@ -122,10 +134,10 @@ class Settings(BaseSettings):
         settings_cls: type[BaseSettings],
         init_settings: PydanticBaseSettingsSource,
         env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,  # noqa: ARG003 - not used: no .env files
+        file_secret_settings: PydanticBaseSettingsSource,  # noqa: ARG003 - not used: no secret files
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # Highest first: explicit arguments, environment, then the YAML files (see _yaml_defaults).
+        # Highest first: explicit arguments, environment, then the YAML files (see _YamlSource).
         return init_settings, env_settings, _YamlSource(settings_cls)
 
 
@@ -152,7 +164,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 class _YamlSource(PydanticBaseSettingsSource):
     """config/app.yaml, then the file named by CSAGENT_CONFIG, then the engine registry of config/models.yaml."""
 
-    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:  # noqa: ARG002 - base signature
         return None, field_name, False
 
     def __call__(self) -> dict[str, Any]:

@@ -91,7 +91,9 @@ async def _truncate(url: str) -> None:
     engine = create_engine(url)
     async with engine.begin() as connection:
         await connection.execute(
-            text("TRUNCATE feedback, cases, messages, conversations, refresh_tokens, users, organizations CASCADE")
+            text(
+                "TRUNCATE feedback, cases, messages, conversations, refresh_tokens, users, organizations CASCADE"
+            )
         )
     await engine.dispose()
 

@@ -28,7 +28,9 @@ def conversation(client: TestClient, session: dict[str, Any], **body: Any) -> di
     return data
 
 
-def send(client: TestClient, session: dict[str, Any], conversation_id: str, content: str, cid: str | None = None) -> Any:
+def send(
+    client: TestClient, session: dict[str, Any], conversation_id: str, content: str, cid: str | None = None
+) -> Any:
     return client.post(
         f"/api/v1/conversations/{conversation_id}/messages",
         json={"content": content, "client_message_id": cid or str(uuid.uuid4())},

@@ -15,7 +15,7 @@ task being cancelled): an engine must stop work promptly and free what it holds 
 from __future__ import annotations
 
 import abc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -77,7 +77,7 @@ class Engine(abc.ABC):
         """Load weights or open clients; called once before the first request."""
 
     @abc.abstractmethod
-    def stream(self, request: GenerationRequest) -> AsyncIterator[StreamItem]:
+    def stream(self, request: GenerationRequest) -> AsyncGenerator[StreamItem, None]:
         """Yield the answer as described in the module docstring."""
 
     async def check_health(self) -> None:  # noqa: B027 - healthy unless an adapter says otherwise

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Literal
 
 from pydantic import BaseModel
@@ -31,7 +31,7 @@ class EngineStarted(BaseModel):
 ChainItem = StreamItem | EngineStarted
 
 
-async def _next_with_timeout(stream: AsyncIterator[StreamItem], timeout: float) -> StreamItem:
+async def _next_with_timeout(stream: AsyncGenerator[StreamItem, None], timeout: float) -> StreamItem:
     return await asyncio.wait_for(anext(stream), timeout=timeout)
 
 
@@ -44,7 +44,9 @@ class EngineChain:
     def names(self) -> list[str]:
         return [engine.name for engine, _ in self.engines]
 
-    async def stream(self, request: GenerationRequest, start_at: str | None = None) -> AsyncIterator[ChainItem]:
+    async def stream(
+        self, request: GenerationRequest, start_at: str | None = None
+    ) -> AsyncIterator[ChainItem]:
         """Yield `EngineStarted`, then that engine's items; on an early failure, the next engine's."""
         engines = self.engines
         if start_at is not None:
@@ -57,7 +59,10 @@ class EngineChain:
         last_error = EngineError(code="no_engine", message="no engine could answer")
         for engine, spec in engines:
             yield EngineStarted(
-                name=engine.name, version=engine.version, needs_guard=engine.needs_guard, fallback_from=list(failed)
+                name=engine.name,
+                version=engine.version,
+                needs_guard=engine.needs_guard,
+                fallback_from=list(failed),
             )
             stream = engine.stream(request)
             produced = False
@@ -71,7 +76,9 @@ class EngineChain:
                     try:
                         item = await _next_with_timeout(stream, limit)
                     except StopAsyncIteration:
-                        item = EngineError(code="stream_ended", message=f"{engine.name} ended without finishing")
+                        item = EngineError(
+                            code="stream_ended", message=f"{engine.name} ended without finishing"
+                        )
                     if isinstance(item, TextChunk):
                         produced = True
                         yield item

@@ -9,7 +9,7 @@ says so plainly and offers a person.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from pydantic import BaseModel
 
@@ -20,7 +20,9 @@ NO_ANSWER = (
     "I could not find an answer to that in our knowledge base. "
     "A person from our support team can help: choose **Talk to a person** and I will pass them this chat."
 )
-_TECHNICAL_CUES = re.compile(r"\b(fix|how|example|code|write|sample|pattern|bulkif\w*|query|trigger|class)\b", re.I)
+_TECHNICAL_CUES = re.compile(
+    r"\b(fix|how|example|code|write|sample|pattern|bulkif\w*|query|trigger|class)\b", re.I
+)
 # Sections of the best article within this score of the best passage are quoted too (e.g. the summary and the fix).
 _SECTION_SPREAD = 0.08
 # A second article is quoted only when it scores nearly as well as the best one, and only its lines above the floor.
@@ -73,7 +75,9 @@ def select_units(question: str, passages: list[Passage], max_sentences: int) -> 
         return []
     top = passages[0]
     technical = bool(_TECHNICAL_CUES.search(question))
-    primary = [p for p in passages if p.article_id == top.article_id and p.score >= top.score - _SECTION_SPREAD]
+    primary = [
+        p for p in passages if p.article_id == top.article_id and p.score >= top.score - _SECTION_SPREAD
+    ]
     primary.sort(key=lambda p: int(p.chunk_id.rsplit("#", 1)[1]))
     chosen: list[Selected] = []
     budget = max_sentences
@@ -90,17 +94,28 @@ def select_units(question: str, passages: list[Passage], max_sentences: int) -> 
             else:
                 budget -= 2 if selected.unit.kind == "list" else 1
     second = next(
-        (p for p in passages if p.article_id != top.article_id and p.score >= top.score - _OTHER_ARTICLE_SPREAD), None
+        (
+            p
+            for p in passages
+            if p.article_id != top.article_id and p.score >= top.score - _OTHER_ARTICLE_SPREAD
+        ),
+        None,
     )
     if second is not None and budget >= 2:
         best = sorted((u for u in second.units if u.kind == "prose"), key=lambda u: u.score, reverse=True)[:2]
         for unit in sorted(best, key=lambda u: u.position):
             if unit.score >= _FLOOR and not any(_similar(unit.text, other.unit.text) for other in chosen):
-                chosen.append(Selected(passage_rank=len(primary), article_id=second.article_id, unit=unit, score=unit.score))
+                chosen.append(
+                    Selected(
+                        passage_rank=len(primary), article_id=second.article_id, unit=unit, score=unit.score
+                    )
+                )
     return chosen
 
 
-def compose(question: str, passages: list[Passage], max_sentences: int, min_score: float) -> tuple[str, list[str]]:
+def compose(
+    question: str, passages: list[Passage], max_sentences: int, min_score: float
+) -> tuple[str, list[str]]:
     """The answer's Markdown and the article ids it cites, in citation-number order.
 
     Each section quoted becomes a paragraph; lists and code blocks stand alone; every article's last text block
@@ -154,11 +169,15 @@ class GroundedEngine(Engine):
         super().__init__(name, version)
         self.max_sentences = max_sentences
 
-    async def stream(self, request: GenerationRequest) -> AsyncIterator[StreamItem]:
-        text, cited = compose(request.question, request.passages, self.max_sentences, request.min_evidence_score)
+    async def stream(self, request: GenerationRequest) -> AsyncGenerator[StreamItem, None]:
+        text, cited = compose(
+            request.question, request.passages, self.max_sentences, request.min_evidence_score
+        )
         produced = 0
         for piece in _pieces(text):
             count = len(piece.split())
             produced += count
             yield TextChunk(text=piece, tokens=count)
-        yield Done(prompt_tokens=len(request.question.split()), completion_tokens=produced, cited_articles=cited)
+        yield Done(
+            prompt_tokens=len(request.question.split()), completion_tokens=produced, cited_articles=cited
+        )

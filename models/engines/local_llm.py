@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +81,7 @@ class LocalLLMEngine(Engine):
         if self._model is None:
             raise RuntimeError(f"engine {self.name} is not loaded")
 
-    async def stream(self, request: GenerationRequest) -> AsyncIterator[StreamItem]:
+    async def stream(self, request: GenerationRequest) -> AsyncGenerator[StreamItem, None]:
         if self._model is None:
             yield EngineError(code="engine_not_ready", message=f"engine {self.name} has not been started")
             return
@@ -89,14 +89,16 @@ class LocalLLMEngine(Engine):
 
         cancelled = threading.Event()
 
-        class _Cancel(StoppingCriteria):  # type: ignore[misc]
-            def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> bool:
+        class _Cancel(StoppingCriteria):
+            def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> bool:  # noqa: ARG002 - transformers' signature
                 return cancelled.is_set()
 
         prompt = build_prompt(request)
         inputs = self._tokenizer(prompt, return_tensors="pt")
         prompt_tokens = int(inputs["input_ids"].shape[1])
-        streamer = TextIteratorStreamer(self._tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=120)
+        streamer = TextIteratorStreamer(
+            self._tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=120
+        )
         failure: list[BaseException] = []
 
         def generate() -> None:
@@ -111,7 +113,7 @@ class LocalLLMEngine(Engine):
                 )
             except BaseException as exc:  # reported in-band below, never raised into the caller
                 failure.append(exc)
-                streamer.end()
+                streamer.end()  # type: ignore[no-untyped-call]
 
         async with self._busy:
             worker = threading.Thread(target=generate, name=f"generate-{self.name}", daemon=True)

@@ -12,10 +12,27 @@ EntityKind = Literal["record_id", "error", "limit", "email"]
 # Well-known key prefixes of standard objects; a 15/18-character id must start with one to count, which keeps
 # ordinary words and hashes out.
 _KEY_PREFIXES = {
-    "001": "Account", "003": "Contact", "005": "User", "006": "Opportunity", "00Q": "Lead", "500": "Case",
-    "00T": "Task", "00U": "Event", "701": "Campaign", "800": "Contract", "801": "Order", "01t": "Product2",
-    "00e": "Profile", "0PS": "PermissionSet", "00G": "Group", "00D": "Organization", "01p": "ApexClass",
-    "01q": "ApexTrigger", "707": "AsyncApexJob", "0Af": "DeployRequest", "a0": "Custom object",
+    "001": "Account",
+    "003": "Contact",
+    "005": "User",
+    "006": "Opportunity",
+    "00Q": "Lead",
+    "500": "Case",
+    "00T": "Task",
+    "00U": "Event",
+    "701": "Campaign",
+    "800": "Contract",
+    "801": "Order",
+    "01t": "Product2",
+    "00e": "Profile",
+    "0PS": "PermissionSet",
+    "00G": "Group",
+    "00D": "Organization",
+    "01p": "ApexClass",
+    "01q": "ApexTrigger",
+    "707": "AsyncApexJob",
+    "0Af": "DeployRequest",
+    "a0": "Custom object",
 }
 _RECORD_ID = re.compile(r"\b([a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?)\b")
 _ERROR = re.compile(
@@ -73,7 +90,7 @@ def extract_entities(text: str) -> list[Entity]:
     for match in _EMAIL.finditer(text):
         add("email", match.group(0))
     for match in _RECORD_ID.finditer(text):
-        label = _looks_like_id(match.group(1))
-        if label:
-            add("record_id", match.group(1), label)
+        object_name = _looks_like_id(match.group(1))
+        if object_name:
+            add("record_id", match.group(1), object_name)
     return found

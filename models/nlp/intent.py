@@ -30,7 +30,9 @@ class IntentClassifier:
 
     def __init__(self, weights: Vectors, bias: Vectors, labels: list[str], threshold: float) -> None:
         if weights.shape[0] != len(labels) or bias.shape != (len(labels),):
-            raise ValueError(f"weights {weights.shape} and bias {bias.shape} do not match {len(labels)} labels")
+            raise ValueError(
+                f"weights {weights.shape} and bias {bias.shape} do not match {len(labels)} labels"
+            )
         self._weights = weights
         self._bias = bias
         self.labels = labels

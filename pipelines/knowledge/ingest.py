@@ -51,7 +51,9 @@ def ingest(
     total = len(chunk_texts) + len(unit_texts)
     chunk_vectors: list[np.ndarray] = []
     unit_vectors: list[np.ndarray] = []
-    with tqdm(total=total, desc=f"Indexing {len(articles)} articles", unit="text", disable=not progress) as bar:
+    with tqdm(
+        total=total, desc=f"Indexing {len(articles)} articles", unit="text", disable=not progress
+    ) as bar:
         for start in range(0, len(chunk_texts), _BATCH):
             batch = chunk_texts[start : start + _BATCH]
             chunk_vectors.append(embedder.encode(batch))

@@ -53,7 +53,9 @@ async def _session_for(
     )
 
 
-@router.post("/auth/guest", status_code=status.HTTP_201_CREATED, response_model=schemas.Session, responses=_ERRORS)
+@router.post(
+    "/auth/guest", status_code=status.HTTP_201_CREATED, response_model=schemas.Session, responses=_ERRORS
+)
 async def start_guest(body: schemas.GuestIn, session: SessionDep, settings: SettingsDep) -> schemas.Session:
     """Start an anonymous customer session in the default organisation."""
     organization = await user_store.get_or_create_organization(
@@ -69,7 +71,9 @@ async def start_guest(body: schemas.GuestIn, session: SessionDep, settings: Sett
     return await _session_for(session, settings, user)
 
 
-@router.post("/auth/register", status_code=status.HTTP_201_CREATED, response_model=schemas.Session, responses=_ERRORS)
+@router.post(
+    "/auth/register", status_code=status.HTTP_201_CREATED, response_model=schemas.Session, responses=_ERRORS
+)
 async def register(body: schemas.RegisterIn, session: SessionDep, settings: SettingsDep) -> schemas.Session:
     organization = await user_store.get_or_create_organization(
         session=session, name=settings.auth.default_organization
@@ -105,7 +109,9 @@ async def refresh(body: schemas.RefreshIn, session: SessionDep, settings: Settin
     )
     if stored is None:
         raise errors.InvalidRefreshToken()
-    if stored.revoked_at is not None or not await user_store.revoke_refresh_token(session=session, token_id=stored.id):
+    if stored.revoked_at is not None or not await user_store.revoke_refresh_token(
+        session=session, token_id=stored.id
+    ):
         await user_store.revoke_family(session=session, family_id=stored.family_id)
         await session.commit()
         raise errors.InvalidRefreshToken("That refresh token was already used; sign in again.")

@@ -74,7 +74,9 @@ async def list_conversations(
     page = rows[:limit]
     cases = await conversation_store.get_cases(session=session, conversation_ids=[r.id for r in page])
     items = [conversation_view(row, cases.get(row.id)) for row in page]
-    return schemas.ConversationPage(items=items, next_cursor=_encode_cursor(items[-1]) if len(rows) > limit else None)
+    return schemas.ConversationPage(
+        items=items, next_cursor=_encode_cursor(items[-1]) if len(rows) > limit else None
+    )
 
 
 @router.get("/{conversation_id}", response_model=schemas.Conversation, responses=ERRORS)

@@ -39,7 +39,9 @@ async def send_message(
 ) -> schemas.Exchange:
     """Send a message and wait for the finished reply. Resending a client_message_id returns the stored pair."""
     if len(body.content) > state.settings.chat.max_content_chars:
-        raise errors.PayloadTooLarge("The message is too long.", details={"max": state.settings.chat.max_content_chars})
+        raise errors.PayloadTooLarge(
+            "The message is too long.", details={"max": state.settings.chat.max_content_chars}
+        )
     submitted = await chat.submit(caller, conversation_id, body.client_message_id, body.content, origin=None)
     if submitted.created:
         state.runner.start(submitted.reply.id)
@@ -49,18 +51,29 @@ async def send_message(
         reply = await message_store.get_message(session=session, message_id=submitted.reply.id)
         assert reply is not None
         if reply.status == "streaming":
-            raise errors.ServiceUnavailable("The reply is still being written; fetch the messages again shortly.")
+            raise errors.ServiceUnavailable(
+                "The reply is still being written; fetch the messages again shortly."
+            )
         return schemas.Exchange(message=submitted.message, reply=message_view(reply))
 
 
 @router.post(
-    "/{message_id}/feedback", status_code=status.HTTP_204_NO_CONTENT, response_class=Response, responses=ERRORS
+    "/{message_id}/feedback",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=ERRORS,
 )
 async def feedback(
-    conversation_id: uuid.UUID, message_id: uuid.UUID, body: schemas.FeedbackIn, caller: CurrentUser, session: SessionDep
+    conversation_id: uuid.UUID,
+    message_id: uuid.UUID,
+    body: schemas.FeedbackIn,
+    caller: CurrentUser,
+    session: SessionDep,
 ) -> Response:
     await load_owned(session, caller, conversation_id)
-    message = await message_store.get_message_in(session=session, conversation_id=conversation_id, message_id=message_id)
+    message = await message_store.get_message_in(
+        session=session, conversation_id=conversation_id, message_id=message_id
+    )
     if message is None or message.role != "assistant":
         raise errors.MessageNotFound()
     await conversation_store.upsert_feedback(

@@ -55,7 +55,11 @@ class ChatSocket:
 
     def error(self, code: str, message: str, client_message_id: uuid.UUID | None = None) -> None:
         metrics.ERRORS.labels(code=code).inc()
-        self.send(ErrorEvent(code=code, message=message, client_message_id=client_message_id).model_dump(mode="json"))
+        self.send(
+            ErrorEvent(code=code, message=message, client_message_id=client_message_id).model_dump(
+                mode="json"
+            )
+        )
 
     async def writer(self) -> None:
         while True:
@@ -66,7 +70,10 @@ class ChatSocket:
 
     async def handle(self, raw: str) -> None:
         if len(raw.encode()) > self.state.settings.chat.ws_max_frame_bytes:
-            self.error("frame_too_large", f"Frames must be at most {self.state.settings.chat.ws_max_frame_bytes} bytes.")
+            self.error(
+                "frame_too_large",
+                f"Frames must be at most {self.state.settings.chat.ws_max_frame_bytes} bytes.",
+            )
             return
         try:
             data = json.loads(raw)
@@ -104,7 +111,9 @@ class ChatSocket:
             async with self.state.sessions() as session:
                 await load_owned(session, self.caller, frame.conversation_id)
             event = UserTypingEvent(conversation_id=frame.conversation_id, state=frame.state)
-            await self.state.broker.publish(frame.conversation_id, event.model_dump(mode="json"), origin=self.id)
+            await self.state.broker.publish(
+                frame.conversation_id, event.model_dump(mode="json"), origin=self.id
+            )
         elif isinstance(frame, AuthFrame):
             self.error("already_authenticated", "This socket is already authenticated.")
 
@@ -122,7 +131,10 @@ class ChatSocket:
         async with self.state.sessions() as session:
             while True:
                 rows = await message_store.list_messages(
-                    session=session, conversation_id=frame.conversation_id, after_seq=after, limit=_REPLAY_PAGE
+                    session=session,
+                    conversation_id=frame.conversation_id,
+                    after_seq=after,
+                    limit=_REPLAY_PAGE,
                 )
                 for row in rows:
                     replayed[row.seq] = row.status
@@ -160,7 +172,11 @@ class ChatSocket:
         submitted = await self.state.chat.submit(
             self.caller, frame.conversation_id, frame.client_message_id, frame.content, origin=self.id
         )
-        self.send(AckEvent(client_message_id=frame.client_message_id, message=submitted.message).model_dump(mode="json"))
+        self.send(
+            AckEvent(client_message_id=frame.client_message_id, message=submitted.message).model_dump(
+                mode="json"
+            )
+        )
         if submitted.created:
             self.state.runner.start(submitted.reply.id)
         elif submitted.reply.status != "streaming":
@@ -184,7 +200,9 @@ async def _authenticate(websocket: WebSocket, state: AppState) -> Claims | None:
     token = websocket.query_params.get("token")
     if token is None:
         try:
-            raw = await asyncio.wait_for(websocket.receive_text(), timeout=state.settings.chat.ws_auth_timeout_s)
+            raw = await asyncio.wait_for(
+                websocket.receive_text(), timeout=state.settings.chat.ws_auth_timeout_s
+            )
             token = AuthFrame.model_validate_json(raw).token
         except (TimeoutError, ValidationError, ValueError, KeyError):
             return None

@@ -64,7 +64,9 @@ class Broker:
         with contextlib.suppress(asyncio.QueueFull):
             subscription.queue.put_nowait(None)
 
-    async def publish(self, conversation_id: uuid.UUID, event: dict[str, Any], origin: str | None = None) -> None:
+    async def publish(
+        self, conversation_id: uuid.UUID, event: dict[str, Any], origin: str | None = None
+    ) -> None:
         envelope = Envelope(event, origin)
         for subscription in list(self._subscriptions.get(conversation_id, ())):
             try:

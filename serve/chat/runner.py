@@ -98,7 +98,9 @@ class TurnRunner:
         while True:
             await asyncio.sleep(LEASE.total_seconds() / 3)
             async with transaction(self.sessions) as session:
-                await message_store.renew_lease(session=session, message_id=reply_id, lease_until=utcnow() + LEASE)
+                await message_store.renew_lease(
+                    session=session, message_id=reply_id, lease_until=utcnow() + LEASE
+                )
 
     async def _request(self, reply_id: uuid.UUID) -> tuple[TurnRequest, uuid.UUID] | None:
         async with self.sessions() as session:
@@ -122,7 +124,7 @@ class TurnRunner:
             text=question.content,
             conversation_language=conversation.language,
             history=[
-                HistoryItem(role=m.role, content=m.content, meta=m.meta or {})  # type: ignore[arg-type]
+                HistoryItem(role=m.role, content=m.content, meta=m.meta or {})
                 for m in history
                 if m.status == "complete"
             ],
@@ -138,7 +140,8 @@ class TurnRunner:
         turn, conversation_id = loaded
         renewer = asyncio.create_task(self._renew(reply_id))
         await self.broker.publish(
-            conversation_id, AssistantTypingEvent(conversation_id=conversation_id, state="start").model_dump(mode="json")
+            conversation_id,
+            AssistantTypingEvent(conversation_id=conversation_id, state="start").model_dump(mode="json"),
         )
         final: dict[str, Any] | None = None
         streamed: list[str] = []
@@ -148,7 +151,10 @@ class TurnRunner:
                 async for event in stream:
                     if event["type"] == "delta":
                         delta = DeltaEvent(
-                            conversation_id=conversation_id, message_id=reply_id, index=len(streamed), delta=event["text"]
+                            conversation_id=conversation_id,
+                            message_id=reply_id,
+                            index=len(streamed),
+                            delta=event["text"],
                         )
                         streamed.append(event["text"])
                         await self.broker.publish(conversation_id, delta.model_dump(mode="json"))
@@ -209,7 +215,8 @@ class TurnRunner:
         metrics.observe_turn(meta, failed=failed, seconds=elapsed_s)
         await self.broker.publish(conversation_id, MessageEvent(message=message).model_dump(mode="json"))
         await self.broker.publish(
-            conversation_id, AssistantTypingEvent(conversation_id=conversation_id, state="stop").model_dump(mode="json")
+            conversation_id,
+            AssistantTypingEvent(conversation_id=conversation_id, state="stop").model_dump(mode="json"),
         )
         if failed:
             error = ErrorEvent(code="reply_failed", message="The assistant could not finish its reply.")

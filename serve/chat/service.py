@@ -37,7 +37,9 @@ class Submitted:
     conversation: schemas.Conversation | None = None
 
 
-async def load_owned(session: AsyncSession, caller: Claims, conversation_id: uuid.UUID, *, lock: bool = False) -> Conversation:
+async def load_owned(
+    session: AsyncSession, caller: Claims, conversation_id: uuid.UUID, *, lock: bool = False
+) -> Conversation:
     """The caller's conversation, or ConversationNotFound (also for another user's: never a 403)."""
     conversation = await conversation_store.get_conversation(
         session=session,
@@ -61,7 +63,12 @@ class ChatService:
         return conversation_view(row, case)
 
     async def submit(
-        self, caller: Claims, conversation_id: uuid.UUID, client_message_id: uuid.UUID, content: str, origin: str | None
+        self,
+        caller: Claims,
+        conversation_id: uuid.UUID,
+        client_message_id: uuid.UUID,
+        content: str,
+        origin: str | None,
     ) -> Submitted:
         """Store the message and its pending reply, or return what an earlier identical send stored."""
         try:
@@ -71,7 +78,12 @@ class ChatService:
             return await self._submit_once(caller, conversation_id, client_message_id, content, origin)
 
     async def _submit_once(
-        self, caller: Claims, conversation_id: uuid.UUID, client_message_id: uuid.UUID, content: str, origin: str | None
+        self,
+        caller: Claims,
+        conversation_id: uuid.UUID,
+        client_message_id: uuid.UUID,
+        content: str,
+        origin: str | None,
     ) -> Submitted:
         async with transaction(self.sessions) as session:
             conversation = await load_owned(session, caller, conversation_id, lock=True)
@@ -114,9 +126,13 @@ class ChatService:
             conversation.last_activity_at = now
             changed = conversation.status != before or first == 1
             view = await self.conversation(session, conversation) if changed else None
-        submitted = Submitted(message_view(user_message), message_view(reply), created=True, conversation=view)
+        submitted = Submitted(
+            message_view(user_message), message_view(reply), created=True, conversation=view
+        )
         # Other tabs see the user's message; the sender already has it through its ack.
-        await self.broker.publish(conversation_id, MessageEvent(message=submitted.message).model_dump(mode="json"), origin)
+        await self.broker.publish(
+            conversation_id, MessageEvent(message=submitted.message).model_dump(mode="json"), origin
+        )
         if view is not None:
             await self.publish_conversation(view)
         return submitted
@@ -125,7 +141,9 @@ class ChatService:
         event = ConversationUpdatedEvent(conversation=conversation).model_dump(mode="json")
         await self.broker.publish(conversation.id, event)
 
-    async def escalate(self, caller: Claims, conversation_id: uuid.UUID, reason: str | None) -> schemas.Conversation:
+    async def escalate(
+        self, caller: Claims, conversation_id: uuid.UUID, reason: str | None
+    ) -> schemas.Conversation:
         """Record a local case (once) and move the conversation to `escalated`."""
         async with transaction(self.sessions) as session:
             conversation = await load_owned(session, caller, conversation_id, lock=True)
@@ -136,7 +154,10 @@ class ChatService:
             case = await conversation_store.get_case(session=session, conversation_id=conversation.id)
             if case is None:
                 case = await conversation_store.add_case(
-                    session=session, organization_id=caller.org, conversation_id=conversation.id, reason=reason
+                    session=session,
+                    organization_id=caller.org,
+                    conversation_id=conversation.id,
+                    reason=reason,
                 )
             conversation.last_activity_at = utcnow()
             view = conversation_view(conversation, case)

@@ -83,7 +83,9 @@ class Sweeper:
                     session=session, conversation_id=conversation_id, idle_since=idle_since
                 ):
                     continue
-                row = await conversation_store.get_conversation_unscoped(session=session, conversation_id=conversation_id)
+                row = await conversation_store.get_conversation_unscoped(
+                    session=session, conversation_id=conversation_id
+                )
                 assert row is not None
                 view = await self.chat.conversation(session, row)
             abandoned += 1

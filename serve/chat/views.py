@@ -11,9 +11,9 @@ def message_view(row: tables.Message) -> schemas.Message:
         id=row.id,
         conversation_id=row.conversation_id,
         seq=row.seq,
-        role=row.role,  # type: ignore[arg-type]
+        role=row.role,
         content=row.content,
-        status=row.status,  # type: ignore[arg-type]
+        status=row.status,
         created_at=row.created_at,
         client_message_id=row.client_message_id,
         meta=row.meta or {},
@@ -23,8 +23,8 @@ def message_view(row: tables.Message) -> schemas.Message:
 def conversation_view(row: tables.Conversation, case: tables.Case | None) -> schemas.Conversation:
     return schemas.Conversation(
         id=row.id,
-        status=row.status,  # type: ignore[arg-type]
-        channel=row.channel,  # type: ignore[arg-type]
+        status=row.status,
+        channel=row.channel,
         language=row.language,
         title=row.title,
         created_at=row.created_at,
@@ -38,7 +38,7 @@ def user_view(row: tables.User) -> schemas.User:
         id=row.id,
         email=row.email,
         display_name=row.display_name,
-        role=row.role,  # type: ignore[arg-type]
+        role=row.role,
         organization_id=row.organization_id,
         language=row.language,
     )

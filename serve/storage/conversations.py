@@ -83,13 +83,18 @@ async def list_conversations(
     if before:
         at, last_id = before
         query = query.where(
-            or_(Conversation.last_activity_at < at, and_(Conversation.last_activity_at == at, Conversation.id < last_id))
+            or_(
+                Conversation.last_activity_at < at,
+                and_(Conversation.last_activity_at == at, Conversation.id < last_id),
+            )
         )
     query = query.order_by(Conversation.last_activity_at.desc(), Conversation.id.desc()).limit(limit)
     return list((await session.scalars(query)).all())
 
 
-async def idle_conversation_ids(*, session: AsyncSession, idle_since: datetime, limit: int = 200) -> list[uuid.UUID]:
+async def idle_conversation_ids(
+    *, session: AsyncSession, idle_since: datetime, limit: int = 200
+) -> list[uuid.UUID]:
     query = (
         select(Conversation.id)
         .where(Conversation.status.in_(("active", "waiting")), Conversation.last_activity_at <= idle_since)

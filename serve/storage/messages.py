@@ -56,7 +56,9 @@ async def get_message(*, session: AsyncSession, message_id: uuid.UUID) -> Messag
     return await session.get(Message, message_id)
 
 
-async def get_message_in(*, session: AsyncSession, conversation_id: uuid.UUID, message_id: uuid.UUID) -> Message | None:
+async def get_message_in(
+    *, session: AsyncSession, conversation_id: uuid.UUID, message_id: uuid.UUID
+) -> Message | None:
     return await session.scalar(
         select(Message).where(Message.id == message_id, Message.conversation_id == conversation_id)
     )
@@ -88,7 +90,9 @@ async def list_messages(
     return list((await session.scalars(query)).all())
 
 
-async def recent_messages(*, session: AsyncSession, conversation_id: uuid.UUID, before_seq: int, limit: int) -> list[Message]:
+async def recent_messages(
+    *, session: AsyncSession, conversation_id: uuid.UUID, before_seq: int, limit: int
+) -> list[Message]:
     """The `limit` messages just before `before_seq`, oldest first (the turn's history)."""
     if limit <= 0:
         return []
@@ -101,7 +105,9 @@ async def recent_messages(*, session: AsyncSession, conversation_id: uuid.UUID, 
     return list(reversed((await session.scalars(query)).all()))
 
 
-async def claim_reply(*, session: AsyncSession, message_id: uuid.UUID, lease_until: datetime, now: datetime) -> bool:
+async def claim_reply(
+    *, session: AsyncSession, message_id: uuid.UUID, lease_until: datetime, now: datetime
+) -> bool:
     """Take (or renew) the lease on a streaming reply; False when someone else holds an unexpired one."""
     result = await session.execute(
         update(Message)
@@ -117,7 +123,9 @@ async def claim_reply(*, session: AsyncSession, message_id: uuid.UUID, lease_unt
 
 async def renew_lease(*, session: AsyncSession, message_id: uuid.UUID, lease_until: datetime) -> None:
     await session.execute(
-        update(Message).where(Message.id == message_id, Message.status == "streaming").values(lease_until=lease_until)
+        update(Message)
+        .where(Message.id == message_id, Message.status == "streaming")
+        .values(lease_until=lease_until)
     )
 
 

@@ -69,7 +69,9 @@ async def add_refresh_token(
     return token
 
 
-async def get_refresh_token(*, session: AsyncSession, token_hash: str, for_update: bool = False) -> RefreshToken | None:
+async def get_refresh_token(
+    *, session: AsyncSession, token_hash: str, for_update: bool = False
+) -> RefreshToken | None:
     query = select(RefreshToken).where(RefreshToken.token_hash == token_hash)
     if for_update:
         query = query.with_for_update()

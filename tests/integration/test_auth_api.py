@@ -15,7 +15,12 @@ def test_guest_session_and_me(client: TestClient) -> None:
     me = client.get("/api/v1/me", headers=auth(session))
     assert me.status_code == 200
     assert me.json() | {"id": None, "organization_id": None} == {
-        "id": None, "organization_id": None, "email": None, "display_name": "Ada", "role": "customer", "language": "fr",
+        "id": None,
+        "organization_id": None,
+        "email": None,
+        "display_name": "Ada",
+        "role": "customer",
+        "language": "fr",
     }
     assert me.headers["x-request-id"]
 
@@ -27,12 +32,16 @@ def test_register_login_and_duplicate_email(client: TestClient) -> None:
     assert created.json()["user"]["email"] == "ada@example.com"
     again = client.post("/api/v1/auth/register", json=body)
     assert again.status_code == 409 and _error_code(again) == "email_taken"
-    login = client.post("/api/v1/auth/login", json={"email": "ada@example.com", "password": "a long enough password"})
+    login = client.post(
+        "/api/v1/auth/login", json={"email": "ada@example.com", "password": "a long enough password"}
+    )
     assert login.status_code == 200
 
 
 def test_login_failures_look_the_same(client: TestClient) -> None:
-    client.post("/api/v1/auth/register", json={"email": "b@example.com", "password": "x" * 12, "display_name": "B"})
+    client.post(
+        "/api/v1/auth/register", json={"email": "b@example.com", "password": "x" * 12, "display_name": "B"}
+    )
     wrong = client.post("/api/v1/auth/login", json={"email": "b@example.com", "password": "nope"})
     unknown = client.post("/api/v1/auth/login", json={"email": "nobody@example.com", "password": "nope"})
     assert wrong.status_code == unknown.status_code == 401
@@ -41,9 +50,13 @@ def test_login_failures_look_the_same(client: TestClient) -> None:
 
 
 def test_register_validates_input(client: TestClient) -> None:
-    short = client.post("/api/v1/auth/register", json={"email": "c@example.com", "password": "short", "display_name": "C"})
+    short = client.post(
+        "/api/v1/auth/register", json={"email": "c@example.com", "password": "short", "display_name": "C"}
+    )
     assert short.status_code == 422 and _error_code(short) == "validation_error"
-    bad_email = client.post("/api/v1/auth/register", json={"email": "nope", "password": "x" * 12, "display_name": "C"})
+    bad_email = client.post(
+        "/api/v1/auth/register", json={"email": "nope", "password": "x" * 12, "display_name": "C"}
+    )
     assert bad_email.status_code == 422
 
 
@@ -71,7 +84,9 @@ def test_bad_tokens_are_401_with_the_contract_body(client: TestClient) -> None:
 
 
 def test_malformed_json_and_wrong_types(client: TestClient) -> None:
-    broken = client.post("/api/v1/auth/guest", content=b"{not json", headers={"content-type": "application/json"})
+    broken = client.post(
+        "/api/v1/auth/guest", content=b"{not json", headers={"content-type": "application/json"}
+    )
     assert broken.status_code == 400 and _error_code(broken) == "malformed_json"
     wrong = client.post("/api/v1/auth/guest", json={"display_name": 42})
     assert wrong.status_code == 422 and _error_code(wrong) == "validation_error"

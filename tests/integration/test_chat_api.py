@@ -47,7 +47,9 @@ def test_history_pages_by_seq(client: TestClient) -> None:
     chat = conversation(client, session)
     for text in ("hello", "How do I create a report?"):
         assert send(client, session, chat["id"], text).status_code == 200
-    page = client.get(f"/api/v1/conversations/{chat['id']}/messages?after_seq=1&limit=2", headers=auth(session)).json()
+    page = client.get(
+        f"/api/v1/conversations/{chat['id']}/messages?after_seq=1&limit=2", headers=auth(session)
+    ).json()
     assert [m["seq"] for m in page["items"]] == [2, 3] and page["has_more"] is True
 
 
@@ -79,9 +81,13 @@ def test_message_validation(client: TestClient) -> None:
     session = guest(client)
     chat = conversation(client, session)
     url = f"/api/v1/conversations/{chat['id']}/messages"
-    too_long = client.post(url, json={"content": "x" * 8001, "client_message_id": str(uuid.uuid4())}, headers=auth(session))
+    too_long = client.post(
+        url, json={"content": "x" * 8001, "client_message_id": str(uuid.uuid4())}, headers=auth(session)
+    )
     assert too_long.status_code == 413 and too_long.json()["error"]["code"] == "content_too_long"
-    empty = client.post(url, json={"content": "", "client_message_id": str(uuid.uuid4())}, headers=auth(session))
+    empty = client.post(
+        url, json={"content": "", "client_message_id": str(uuid.uuid4())}, headers=auth(session)
+    )
     assert empty.status_code == 422
     no_id = client.post(url, json={"content": "hi"}, headers=auth(session))
     assert no_id.status_code == 422
@@ -94,7 +100,9 @@ def test_list_conversations_with_cursor_and_filter(client: TestClient) -> None:
     ids = [conversation(client, session)["id"] for _ in range(3)]
     first = client.get("/api/v1/conversations?limit=2", headers=auth(session)).json()
     assert len(first["items"]) == 2 and first["next_cursor"]
-    second = client.get(f"/api/v1/conversations?limit=2&cursor={first['next_cursor']}", headers=auth(session)).json()
+    second = client.get(
+        f"/api/v1/conversations?limit=2&cursor={first['next_cursor']}", headers=auth(session)
+    ).json()
     seen = [c["id"] for c in first["items"] + second["items"]]
     assert sorted(seen) == sorted(ids) and second["next_cursor"] is None
     client.post(f"/api/v1/conversations/{ids[0]}/close", headers=auth(session))
@@ -109,7 +117,11 @@ def test_list_conversations_with_cursor_and_filter(client: TestClient) -> None:
 def test_escalate_records_a_case_and_close_resolves(client: TestClient) -> None:
     session = guest(client)
     chat = conversation(client, session)
-    escalated = client.post(f"/api/v1/conversations/{chat['id']}/escalate", json={"reason": "needs a human"}, headers=auth(session))
+    escalated = client.post(
+        f"/api/v1/conversations/{chat['id']}/escalate",
+        json={"reason": "needs a human"},
+        headers=auth(session),
+    )
     assert escalated.status_code == 200
     body = escalated.json()
     assert body["status"] == "escalated" and body["case"]["number"].startswith("CS-")
@@ -129,20 +141,28 @@ def test_feedback(client: TestClient) -> None:
     exchange = send(client, session, chat["id"], "How do I reset my password?").json()
     url = f"/api/v1/conversations/{chat['id']}/messages/{exchange['reply']['id']}/feedback"
     assert client.post(url, json={"rating": "up"}, headers=auth(session)).status_code == 204
-    assert client.post(url, json={"rating": "down", "comment": "not quite"}, headers=auth(session)).status_code == 204
+    assert (
+        client.post(url, json={"rating": "down", "comment": "not quite"}, headers=auth(session)).status_code
+        == 204
+    )
     bad = client.post(url, json={"rating": "meh"}, headers=auth(session))
     assert bad.status_code == 422
     on_user_message = f"/api/v1/conversations/{chat['id']}/messages/{exchange['message']['id']}/feedback"
     assert client.post(on_user_message, json={"rating": "up"}, headers=auth(session)).status_code == 404
     unknown = f"/api/v1/conversations/{chat['id']}/messages/{uuid.uuid4()}/feedback"
-    assert client.post(unknown, json={"rating": "up"}, headers=auth(session)).json()["error"]["code"] == "message_not_found"
+    assert (
+        client.post(unknown, json={"rating": "up"}, headers=auth(session)).json()["error"]["code"]
+        == "message_not_found"
+    )
 
 
 def test_conversation_input_validation(client: TestClient) -> None:
     session = guest(client)
     bad_channel = client.post("/api/v1/conversations", json={"channel": "fax"}, headers=auth(session))
     assert bad_channel.status_code == 422
-    bad_language = client.post("/api/v1/conversations", json={"language": "not a tag!"}, headers=auth(session))
+    bad_language = client.post(
+        "/api/v1/conversations", json={"language": "not a tag!"}, headers=auth(session)
+    )
     assert bad_language.status_code == 422
     huge = client.post("/api/v1/conversations", json={"metadata": {"x": "y" * 20000}}, headers=auth(session))
     assert huge.status_code == 413
@@ -151,7 +171,10 @@ def test_conversation_input_validation(client: TestClient) -> None:
 def test_readiness_and_metrics(client: TestClient) -> None:
     ready = client.get("/api/ready")
     assert ready.status_code == 200
-    assert ready.json() == {"ready": True, "checks": {"database": "ok", "graph": "ok", "nlp": "ok", "retrieval": "ok", "llm": "ok"}}
+    assert ready.json() == {
+        "ready": True,
+        "checks": {"database": "ok", "graph": "ok", "nlp": "ok", "retrieval": "ok", "llm": "ok"},
+    }
     session = guest(client)
     chat = conversation(client, session)
     send(client, session, chat["id"], SOQL_QUESTION)

@@ -34,11 +34,20 @@ def _until(ws: WebSocketTestSession, done: Any, limit: int = 500) -> list[dict[s
 
 
 def _is_reply(event: dict[str, Any]) -> bool:
-    return event["type"] == "message" and event["message"]["role"] == "assistant" and event["message"]["status"] != "streaming"
+    return bool(
+        event["type"] == "message"
+        and event["message"]["role"] == "assistant"
+        and event["message"]["status"] != "streaming"
+    )
 
 
 def _send_frame(conversation_id: str, content: str, cid: str | None = None) -> dict[str, Any]:
-    return {"type": "message.send", "conversation_id": conversation_id, "client_message_id": cid or str(uuid.uuid4()), "content": content}
+    return {
+        "type": "message.send",
+        "conversation_id": conversation_id,
+        "client_message_id": cid or str(uuid.uuid4()),
+        "content": content,
+    }
 
 
 def test_chat_turn_streams_ack_typing_deltas_and_final_message(client: TestClient) -> None:
@@ -71,7 +80,9 @@ def test_reply_is_stored_when_the_socket_closes_and_replayed_once(client: TestCl
     # The socket is gone mid-turn; the reply is still produced and stored.
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        items = client.get(f"/api/v1/conversations/{chat['id']}/messages", headers=auth(session)).json()["items"]
+        items = client.get(f"/api/v1/conversations/{chat['id']}/messages", headers=auth(session)).json()[
+            "items"
+        ]
         if len(items) == 2 and items[1]["status"] == "complete":
             break
         time.sleep(0.1)
@@ -139,7 +150,9 @@ def test_bad_frames_get_error_events_and_the_socket_stays_open(client: TestClien
         ws.send_json([1, 2])
         assert ws.receive_json()["code"] == "invalid_frame"
         cid = str(uuid.uuid4())
-        ws.send_json({"type": "message.send", "conversation_id": chat["id"], "client_message_id": cid, "content": ""})
+        ws.send_json(
+            {"type": "message.send", "conversation_id": chat["id"], "client_message_id": cid, "content": ""}
+        )
         error = ws.receive_json()
         assert error["code"] == "invalid_frame" and error["client_message_id"] == cid
         ws.send_text(json.dumps(_send_frame(chat["id"], "x" * 70000)))
@@ -166,13 +179,18 @@ def test_someone_elses_conversation_is_refused(client: TestClient) -> None:
 
 @pytest.mark.parametrize("token", ["forged.token.value", ""])
 def test_bad_token_closes_with_4401(client: TestClient, token: str) -> None:
-    with pytest.raises(WebSocketDisconnect) as closed, client.websocket_connect(f"/api/v1/ws?token={token}") as ws:
+    with (
+        pytest.raises(WebSocketDisconnect) as closed,
+        client.websocket_connect(f"/api/v1/ws?token={token}") as ws,
+    ):
         ws.receive_json()
     assert closed.value.code == 4401
 
 
 def test_auth_frame_works_and_silence_closes_with_4401(settings: Any, graph: LocalHandle) -> None:
-    quick = make_settings(settings.database_url, chat=ChatSettings(ws_auth_timeout_s=0.3, sweep_interval_s=0.5))
+    quick = make_settings(
+        settings.database_url, chat=ChatSettings(ws_auth_timeout_s=0.3, sweep_interval_s=0.5)
+    )
     with TestClient(create_app(quick, graph)) as client:
         session = guest(client)
         with client.websocket_connect("/api/v1/ws") as ws:

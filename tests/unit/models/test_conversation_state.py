@@ -21,7 +21,10 @@ def test_allowed_transitions(status: str, event: str, expected: str) -> None:
     assert transition(status, event) == expected  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("status", "event"), [("resolved", "user_message"), ("resolved", "escalate"), ("escalated", "idle_timeout")])
+@pytest.mark.parametrize(
+    ("status", "event"),
+    [("resolved", "user_message"), ("resolved", "escalate"), ("escalated", "idle_timeout")],
+)
 def test_refused_transitions_name_the_state(status: str, event: str) -> None:
     with pytest.raises(TransitionError, match=status):
         transition(status, event)  # type: ignore[arg-type]

@@ -1,5 +1,5 @@
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from models.config import EngineSpec
 from models.engines.base import Done, Engine, EngineError, GenerationRequest, StreamItem, TextChunk
@@ -14,7 +14,7 @@ class Scripted(Engine):
         self.raises = raises
         self.closed = False
 
-    async def stream(self, request: GenerationRequest) -> AsyncIterator[StreamItem]:
+    async def stream(self, request: GenerationRequest) -> AsyncGenerator[StreamItem, None]:
         try:
             for item in self.items:
                 await asyncio.sleep(self.delay)

@@ -6,8 +6,15 @@ from models.retrieval import Passage, ScoredUnit
 
 def _passage(text: str) -> Passage:
     return Passage(
-        chunk_id="a#0", article_id="a", title="A", url=None, product_area="apex", heading="Summary", text=text,
-        score=0.8, units=[ScoredUnit(text=text, kind="prose", score=0.8, position=0)],
+        chunk_id="a#0",
+        article_id="a",
+        title="A",
+        url=None,
+        product_area="apex",
+        heading="Summary",
+        text=text,
+        score=0.8,
+        units=[ScoredUnit(text=text, kind="prose", score=0.8, position=0)],
     )
 
 
@@ -19,7 +26,9 @@ def test_sentences_keep_abbreviations_together() -> None:
 
 
 def test_units_keep_lists_and_code_whole() -> None:
-    units = split_units("Do this. Then that.\n\n1. Open Setup.\n2. Click Users.\n\n```apex\nList<Account> a = [SELECT Id FROM Account];\n```\n")
+    units = split_units(
+        "Do this. Then that.\n\n1. Open Setup.\n2. Click Users.\n\n```apex\nList<Account> a = [SELECT Id FROM Account];\n```\n"
+    )
     assert [u.kind for u in units] == ["prose", "prose", "list", "code"]
     assert units[2].text.count("\n") == 1
 

@@ -67,7 +67,9 @@ def test_access_tokens_round_trip_and_reject_tampering() -> None:
     token = issue_access_token(settings, user_id=user, organization_id=org, role="customer")
     claims = decode_access_token(settings, token)
     assert (claims.sub, claims.org, claims.role) == (user, org, "customer")
-    forged = jwt.encode({"sub": str(user), "org": str(org)}, "another-secret-that-is-long-enough-000", "HS256")
+    forged = jwt.encode(
+        {"sub": str(user), "org": str(org)}, "another-secret-that-is-long-enough-000", "HS256"
+    )
     for bad in (forged, token + "x", "not.a.jwt"):
         with pytest.raises(InvalidToken):
             decode_access_token(settings, bad)
@@ -80,8 +82,12 @@ def test_expired_access_token_is_rejected() -> None:
     settings = AuthSettings()
     now = datetime.now(UTC)
     payload = {
-        "sub": str(uuid.uuid4()), "org": str(uuid.uuid4()), "role": "customer", "iss": settings.jwt_issuer,
-        "aud": settings.jwt_audience, "iat": int((now - timedelta(hours=1)).timestamp()),
+        "sub": str(uuid.uuid4()),
+        "org": str(uuid.uuid4()),
+        "role": "customer",
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "iat": int((now - timedelta(hours=1)).timestamp()),
         "exp": int((now - timedelta(minutes=1)).timestamp()),
     }
     with pytest.raises(InvalidToken):

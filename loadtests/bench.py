@@ -1,0 +1,264 @@
+"""`make bench`: the serving core's figures, measured on this machine and printed.
+
+1. Intent accuracy and out-of-scope recall on the held-out split.
+2. Cold start: `csagent up` (a real subprocess, a fresh Ray cluster) until /api/ready answers 200.
+3. Chat turns through the cluster over a real WebSocket: latency p50/p99 split into nlp, retrieval, generation
+   and storage; time to first token as the client sees it, next to the raw engine's own on the same prompt.
+4. Plain language: the share of answers with Flesch reading ease > 60.
+5. Idle memory of the cluster (PSS of every process of the cluster's process tree).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+from websockets.sync.client import connect
+
+from models.readability import flesch_reading_ease
+
+QUESTIONS = [
+    "I get 'System.LimitException: Too many SOQL queries: 101' in my trigger, how do I fix it?",
+    "How do I reset my password?",
+    "Apex CPU time limit exceeded, what can I do?",
+    "How do I set up multi-factor authentication for my users?",
+    "My record-triggered flow fails with an unhandled fault. How do I debug it?",
+    "How can I import 20,000 contacts from a CSV file?",
+    "What is the difference between a profile and a permission set?",
+    "Why can't a user see an account record owned by someone else?",
+    "How do I refresh a sandbox and how often can I do it?",
+    "We hit REQUEST_LIMIT_EXCEEDED on the API, how do I check our usage?",
+    "How do I write a test class to get 75% code coverage?",
+    "Emails sent to our support address are not creating cases",
+    "Agents are not receiving work in Omni-Channel",
+    "My report shows no data even though records exist",
+    "What does FIELD_CUSTOM_VALIDATION_EXCEPTION mean?",
+    "How do I deploy changes from a sandbox to production with change sets?",
+]
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def intent_figures() -> None:
+    from models.config import resolve_path
+    from models.nlp.intent import IntentClassifier
+    from pipelines.intents.evaluate import evaluate
+
+    classifier = IntentClassifier.load(resolve_path(Path("var/models/intent")), 0.7)
+    result = evaluate(classifier)
+    print("\n## Intent classifier (held-out split)")
+    print(f"examples {result.examples}")
+    print(f"in-scope accuracy      {result.in_scope_accuracy:.3f}")
+    print(f"overall accuracy       {result.overall_accuracy:.3f}")
+    print(f"out-of-scope recall    {result.out_of_scope_recall:.3f}")
+    print(f"out-of-scope precision {result.out_of_scope_precision:.3f}")
+
+
+def raw_engine_ttft(question: str) -> float:
+    """The grounded engine's own time to first chunk on the same prompt (its passages retrieved beforehand)."""
+    from deployments.retrieval import RetrievalDeployment
+    from models.engines.base import GenerationRequest, TextChunk
+    from models.engines.grounded import GroundedEngine
+    from models.retrieval import Passage
+
+    async def measure() -> float:
+        retrieval = RetrievalDeployment({})
+        await retrieval.start()
+        found = await retrieval.search(question)
+        passages = [Passage.model_validate(p) for p in found["passages"]]
+        engine = GroundedEngine("grounded", "1.0", max_sentences=8)
+        samples = []
+        for _ in range(50):
+            started = time.perf_counter()
+            async for item in engine.stream(GenerationRequest(question=question, passages=passages)):
+                if isinstance(item, TextChunk):
+                    samples.append((time.perf_counter() - started) * 1000)
+                    break
+        return statistics.median(samples)
+
+    return asyncio.run(measure())
+
+
+def start_cluster(port: int, database: Path) -> tuple[subprocess.Popen[bytes], float]:
+    env = {
+        **os.environ,
+        "CSAGENT_HTTP_PORT": str(port),
+        "CSAGENT_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+        "CSAGENT_RAY__INCLUDE_DASHBOARD": "true",
+        "CSAGENT_RAY__DASHBOARD_PORT": str(_free_port()),
+    }
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "serve.cli", "up"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = started + 300
+    with httpx.Client(timeout=5) as http:
+        while time.monotonic() < deadline:
+            try:
+                if http.get(f"http://127.0.0.1:{port}/api/ready").status_code == 200:
+                    return process, time.monotonic() - started
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None:
+                raise RuntimeError("csagent up exited before it was ready")
+            time.sleep(0.25)
+    raise RuntimeError("csagent up was not ready within 300 s")
+
+
+def cluster_memory_mib(root: int) -> float:
+    """PSS of csagent's process and every Ray process it started (raylet, GCS, workers, dashboard)."""
+    total = 0
+    parent = psutil.Process(root)
+    for process in [parent, *parent.children(recursive=True)]:
+        try:
+            total += process.memory_full_info().pss
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return total / 2**20
+
+
+def chat_turns(port: int, rounds: int) -> list[dict[str, Any]]:
+    base = f"http://127.0.0.1:{port}"
+    results = []
+    with httpx.Client(base_url=base, timeout=60) as http:
+        session = http.post("/api/v1/auth/guest", json={}).json()
+        headers = {"Authorization": f"Bearer {session['access_token']}"}
+        with connect(f"ws://127.0.0.1:{port}/api/v1/ws?token={session['access_token']}") as ws:
+            for round_number in range(rounds):
+                for question in QUESTIONS:
+                    chat = http.post("/api/v1/conversations", json={}, headers=headers).json()
+                    ws.send(json.dumps({"type": "subscribe", "conversation_id": chat["id"], "after_seq": 0}))
+                    sent = time.perf_counter()
+                    ws.send(
+                        json.dumps(
+                            {
+                                "type": "message.send",
+                                "conversation_id": chat["id"],
+                                "client_message_id": str(uuid.uuid4()),
+                                "content": question,
+                            }
+                        )
+                    )
+                    first_delta = ack = None
+                    while True:
+                        event = json.loads(ws.recv(timeout=60))
+                        now = time.perf_counter()
+                        if event["type"] == "message.ack" and ack is None:
+                            ack = now - sent
+                        if event["type"] == "assistant.delta" and first_delta is None:
+                            first_delta = now - sent
+                        if event["type"] == "message" and event["message"]["role"] == "assistant":
+                            if event["message"]["status"] == "streaming":
+                                continue
+                            results.append(
+                                {
+                                    "question": question,
+                                    "warmup": round_number == 0,
+                                    "client_ms": (now - sent) * 1000,
+                                    "ack_ms": (ack or 0) * 1000,
+                                    "client_ttft_ms": (first_delta or 0) * 1000,
+                                    "meta": event["message"]["meta"],
+                                    "content": event["message"]["content"],
+                                }
+                            )
+                            break
+    return results
+
+
+def report_turns(results: list[dict[str, Any]], raw_ttft_ms: float) -> None:
+    measured = [r for r in results if not r["warmup"]] or results
+    print(
+        f"\n## Chat turns through the cluster ({len(measured)} turns, WebSocket, one client, grounded engine)"
+    )
+    rows = {
+        "client round trip": [r["client_ms"] for r in measured],
+        "server turn latency": [r["meta"]["latency_ms"] for r in measured],
+        "  nlp": [r["meta"]["timings"]["nlp_ms"] for r in measured],
+        "  retrieval": [r["meta"]["timings"]["retrieval_ms"] for r in measured],
+        "  generation": [r["meta"]["timings"]["generation_ms"] for r in measured],
+        "  storage": [r["meta"]["timings"]["storage_ms"] for r in measured],
+        "ack (stored, acknowledged)": [r["ack_ms"] for r in measured],
+        "time to first token (client)": [r["client_ttft_ms"] for r in measured],
+    }
+    print(f"{'phase':32} {'p50 ms':>9} {'p99 ms':>9}")
+    for name, values in rows.items():
+        print(f"{name:32} {_percentile(values, 0.5):9.1f} {_percentile(values, 0.99):9.1f}")
+    cluster_ttft = _percentile(rows["time to first token (client)"], 0.5)
+    print(f"raw grounded engine TTFT (same prompt, in-process) p50 {raw_ttft_ms:.3f} ms")
+    print(
+        f"cluster TTFT / raw engine TTFT = {cluster_ttft / raw_ttft_ms:.0f}x "
+        "(the cluster adds nlp, retrieval and three Serve hops before the engine's first token)"
+    )
+    scores = [flesch_reading_ease(r["content"]) for r in measured]
+    valid = [s for s in scores if s is not None]
+    plain = sum(1 for s in valid if s > 60)
+    print("\n## Plain language (Flesch reading ease of the answers)")
+    print(
+        f"answers > 60: {plain}/{len(valid)} ({100 * plain / max(1, len(valid)):.0f}%), median {statistics.median(valid):.1f}"
+    )
+    cited = sum(1 for r in measured if r["meta"]["citations"])
+    print(f"answers with citations: {cited}/{len(measured)}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--rounds", type=int, default=4, help="passes over the question set (the first warms up)"
+    )
+    args = parser.parse_args()
+    os.environ.setdefault("RAY_AUTH_MODE", "disabled")
+    intent_figures()
+    port = _free_port()
+    database = Path("var") / f"bench-{port}.db"
+    process, cold_s = start_cluster(port, database)
+    try:
+        print("\n## Start-up")
+        print(f"`csagent up` cold start to ready: {cold_s:.1f} s (index and classifier already built)")
+        results = chat_turns(port, args.rounds)
+        raw = raw_engine_ttft(QUESTIONS[0])
+        report_turns(results, raw)
+        time.sleep(5)
+        print("\n## Memory")
+        print(f"idle cluster (csagent + Ray processes, PSS): {cluster_memory_mib(process.pid):.0f} MiB")
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        for path in database.parent.glob(database.name + "*"):
+            path.unlink(missing_ok=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

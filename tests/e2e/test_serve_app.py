@@ -1,0 +1,103 @@
+"""End to end: the real Serve application from `build_app`, on a local Ray cluster, over real HTTP and WebSocket."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from websockets.sync.client import connect
+
+from tests.factories import SOQL_QUESTION
+
+pytestmark = [pytest.mark.serve, pytest.mark.slow]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory, prepared: None) -> Iterator[str]:
+    os.environ.setdefault("RAY_AUTH_MODE", "disabled")
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    import ray
+    from ray import serve
+
+    from serve.builder import build_app
+
+    port = _free_port()
+    database = tmp_path_factory.mktemp("e2e") / "e2e.db"
+    temp_dir = Path("/tmp") / f"csagent-e2e-{uuid.uuid4().hex[:6]}"
+    ray.init(
+        address="local", num_cpus=2, include_dashboard=False, _temp_dir=str(temp_dir), log_to_driver=False
+    )
+    try:
+        serve.start(http_options={"host": "127.0.0.1", "port": port})
+        app = build_app({"settings": {"database_url": f"sqlite+aiosqlite:///{database}", "env": "test"}})
+        serve.run(app, name="csagent", route_prefix="/")
+        yield f"127.0.0.1:{port}"
+    finally:
+        serve.shutdown()  # type: ignore[no-untyped-call]
+        ray.shutdown()
+
+
+def test_ready_and_a_full_chat_turn_over_a_real_websocket(cluster: str) -> None:
+    base = f"http://{cluster}"
+    with httpx.Client(base_url=base, timeout=60) as http:
+        deadline = time.monotonic() + 60
+        while http.get("/api/ready").status_code != 200:
+            assert time.monotonic() < deadline, http.get("/api/ready").text
+            time.sleep(0.5)
+        assert http.get("/api/ready").json()["checks"] == {
+            "database": "ok",
+            "graph": "ok",
+            "nlp": "ok",
+            "retrieval": "ok",
+            "llm": "ok",
+        }
+        session = http.post("/api/v1/auth/guest", json={}).json()
+        headers = {"Authorization": f"Bearer {session['access_token']}"}
+        chat = http.post("/api/v1/conversations", json={}, headers=headers).json()
+        with connect(f"ws://{cluster}/api/v1/ws?token={session['access_token']}") as ws:
+            ws.send(json.dumps({"type": "subscribe", "conversation_id": chat["id"], "after_seq": 0}))
+            cid = str(uuid.uuid4())
+            ws.send(
+                json.dumps(
+                    {
+                        "type": "message.send",
+                        "conversation_id": chat["id"],
+                        "client_message_id": cid,
+                        "content": SOQL_QUESTION,
+                    }
+                )
+            )
+            events: list[dict[str, Any]] = []
+            while not (
+                events and events[-1]["type"] == "message" and events[-1]["message"]["role"] == "assistant"
+            ):
+                events.append(json.loads(ws.recv(timeout=60)))
+        types = [e["type"] for e in events]
+        assert types[0] == "message.ack"
+        assert "assistant.typing" in types and "assistant.delta" in types
+        reply = events[-1]["message"]
+        assert reply["status"] == "complete"
+        assert reply["meta"]["intent"]["name"] == "apex_governor_limits"
+        assert reply["meta"]["citations"]
+        rest = http.post(
+            f"/api/v1/conversations/{chat['id']}/messages",
+            json={"content": "How do I reset a user's password?", "client_message_id": str(uuid.uuid4())},
+            headers=headers,
+        )
+        assert rest.status_code == 200 and rest.json()["reply"]["meta"]["citations"]
+        assert "csagent_turn_duration_seconds" in http.get("/metrics").text
+        assert http.get("/api/v1/openapi.json").status_code == 200
