@@ -10,7 +10,7 @@ back. Events it yields (plain dicts):
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
 from deployments.base import autoscaling
@@ -140,7 +140,7 @@ class ConversationGraph:
             reasons.append("negative_sentiment")
         return reasons
 
-    async def run_turn(self, turn: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
+    async def run_turn(self, turn: dict[str, Any]) -> AsyncGenerator[dict[str, Any], None]:
         """Stream one turn's reply; see the module docstring for the events."""
         request = TurnRequest.model_validate(turn)
         started = time.perf_counter()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any
 
 from deployments.base import DeploymentNotReady, autoscaling, bounded_async
@@ -34,7 +34,7 @@ class LLMDeployment:
 
     async def generate(
         self, request: dict[str, Any], start_at: str | None = None
-    ) -> AsyncIterator[dict[str, Any]]:
+    ) -> AsyncGenerator[dict[str, Any], None]:
         """Stream the chain's items as dicts: `engine`, then `text`…, then `done` or `error`."""
         if self._chain is None:
             raise DeploymentNotReady("llm is starting")

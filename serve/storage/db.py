@@ -10,7 +10,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, text
+from sqlalchemy import Connection, event, text
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -22,6 +22,8 @@ _LOCK_FILE = PROJECT_ROOT / "var" / "migrate.lock"
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+    # Let SQLAlchemy's "begin" event issue BEGIN itself (see _sqlite_begin_immediate).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # WAL lets readers run beside the writer; busy_timeout waits for the lock instead of failing at once.
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -31,12 +33,20 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
     cursor.close()
 
 
+def _sqlite_begin_immediate(connection: Connection) -> None:
+    # A deferred transaction that reads, then writes, fails at once with SQLITE_BUSY when another writer committed
+    # in between (WAL snapshot): two concurrent sends to one conversation would both read last_seq. IMMEDIATE takes
+    # the write lock up front, so writers queue (busy_timeout) instead of failing. PostgreSQL uses FOR UPDATE.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
     if url.startswith("sqlite"):
         if "///" in url and not url.endswith(":memory:"):
             Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
         return engine
     return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
 

@@ -1,0 +1,89 @@
+"""The conversation graph over the real nlp, retrieval and llm deployments (in-process)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from deployments.local import LocalHandle, collect
+from models.replies import ENGLISH_NOTICE, TALK_TO_PERSON
+from tests.factories import SOQL_QUESTION
+
+
+def _turn(
+    graph: LocalHandle, text: str, history: list[dict[str, Any]] | None = None
+) -> tuple[list[str], dict[str, Any]]:
+    turn = {"conversation_id": "c", "message_id": "m", "text": text, "history": history or []}
+    events = asyncio.run(collect(graph.options(stream=True).run_turn.remote(turn)))
+    assert events[-1]["type"] == "final" and all(e["type"] == "delta" for e in events[:-1])
+    return [e["text"] for e in events[:-1]], events[-1]
+
+
+def test_grounded_answer_with_meta(graph: LocalHandle) -> None:
+    deltas, final = _turn(graph, SOQL_QUESTION)
+    meta = final["meta"]
+    assert "".join(deltas).strip() == final["content"]
+    assert meta["intent"]["name"] == "apex_governor_limits" and meta["intent"]["confidence"] >= 0.7
+    assert meta["route"] == "answer" and meta["citations"] and not meta["escalation_suggested"]
+    assert "101" in final["content"]
+    assert any(e["kind"] == "limit" for e in meta["entities"])
+    assert meta["quick_replies"]
+
+
+def test_out_of_scope_says_so_and_offers_a_person(graph: LocalHandle) -> None:
+    _, final = _turn(graph, "What's a good recipe for banana bread?")
+    meta = final["meta"]
+    assert meta["intent"]["name"] == "out_of_scope"
+    assert meta["citations"] == [] and meta["low_confidence"]
+    assert "could not find an answer" in final["content"]
+    assert TALK_TO_PERSON in meta["quick_replies"]
+
+
+def test_low_confidence_twice_suggests_escalation(graph: LocalHandle) -> None:
+    _, first = _turn(graph, "What's a good recipe for banana bread?")
+    assert not first["meta"]["escalation_suggested"]
+    history = [
+        {"role": "user", "content": "What's a good recipe for banana bread?"},
+        {"role": "assistant", "content": first["content"], "meta": first["meta"]},
+    ]
+    _, second = _turn(graph, "Who won the football game last night?", history)
+    assert second["meta"]["escalation_suggested"] and "low_confidence" in second["meta"]["escalation_reasons"]
+
+
+def test_explicit_request_for_a_person(graph: LocalHandle) -> None:
+    _, final = _turn(graph, "I want to talk to a real person please")
+    assert final["meta"]["route"] == "handoff" and final["meta"]["escalation_suggested"]
+
+
+def test_repeated_negative_sentiment_suggests_escalation(graph: LocalHandle) -> None:
+    angry = "This is terrible, my flow still fails and nothing works. I hate this."
+    _, first = _turn(graph, angry)
+    assert first["meta"]["sentiment"]["label"] == "negative"
+    assert first["content"].startswith("I'm sorry"), "frustration gets an acknowledgement first"
+    history = [
+        {"role": "user", "content": angry},
+        {"role": "assistant", "content": first["content"], "meta": first["meta"]},
+    ]
+    _, second = _turn(graph, "Still broken and awful, the flow fault is horrible and useless", history)
+    assert "negative_sentiment" in second["meta"]["escalation_reasons"]
+
+
+def test_non_english_reply_starts_with_a_notice_in_that_language(graph: LocalHandle) -> None:
+    _, final = _turn(graph, "Comment réinitialiser mon mot de passe Salesforce ?")
+    assert final["meta"]["language"] == "fr"
+    assert final["content"].startswith(ENGLISH_NOTICE["fr"])
+
+
+def test_small_talk(graph: LocalHandle) -> None:
+    _, final = _turn(graph, "hello there")
+    assert final["meta"]["route"] == "small_talk" and final["meta"]["citations"] == []
+
+
+def test_short_follow_up_is_searched_with_the_previous_question(graph: LocalHandle) -> None:
+    history = [{"role": "user", "content": SOQL_QUESTION}]
+    _, final = _turn(graph, "how do I fix it?", history)
+    assert any("soql" in c["id"] for c in final["meta"]["citations"])
+
+
+def test_readiness_reports_every_deployment(graph: LocalHandle) -> None:
+    assert asyncio.run(graph.ready.remote()) == {"graph": "ok", "nlp": "ok", "retrieval": "ok", "llm": "ok"}
