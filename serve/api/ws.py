@@ -169,8 +169,12 @@ class ChatSocket:
         if len(frame.content) > settings.chat.max_content_chars:
             self.error("content_too_long", "The message is too long.", frame.client_message_id)
             return
-        submitted = await self.state.chat.submit(
-            self.caller, frame.conversation_id, frame.client_message_id, frame.content, origin=self.id
+        # Shielded: a socket dropped mid-store must not cancel a database transaction half-way (it would hold
+        # SQLite's write lock until the connection is collected); the store completes and a resend finds it.
+        submitted = await asyncio.shield(
+            self.state.chat.submit(
+                self.caller, frame.conversation_id, frame.client_message_id, frame.content, origin=self.id
+            )
         )
         self.send(
             AckEvent(client_message_id=frame.client_message_id, message=submitted.message).model_dump(

@@ -177,7 +177,10 @@ class TurnRunner:
             meta["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
             if meta.get("ttft_ms") is not None:
                 meta["ttft_ms"] = round(meta["ttft_ms"] + load_ms, 2)
-        await self._store(reply_id, conversation_id, content, meta, failed, time.perf_counter() - started)
+        # Shielded so a shutdown arriving during the final write cannot leave the reply half-stored.
+        await asyncio.shield(
+            self._store(reply_id, conversation_id, content, meta, failed, time.perf_counter() - started)
+        )
 
     async def _store(
         self,
@@ -213,11 +216,11 @@ class TurnRunner:
             message = message_view(row)
         metrics.TURN_PHASE.labels(phase="store").observe(time.perf_counter() - store_started)
         metrics.observe_turn(meta, failed=failed, seconds=elapsed_s)
-        await self.broker.publish(conversation_id, MessageEvent(message=message).model_dump(mode="json"))
         await self.broker.publish(
             conversation_id,
             AssistantTypingEvent(conversation_id=conversation_id, state="stop").model_dump(mode="json"),
         )
+        await self.broker.publish(conversation_id, MessageEvent(message=message).model_dump(mode="json"))
         if failed:
             error = ErrorEvent(code="reply_failed", message="The assistant could not finish its reply.")
             await self.broker.publish(conversation_id, error.model_dump(mode="json"))
