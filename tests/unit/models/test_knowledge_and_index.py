@@ -1,0 +1,113 @@
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from models.engines.grounded import NO_ANSWER, compose
+from models.knowledge import ArticleError, chunk_article, load_articles, parse_article
+from models.nlp.intent import OUT_OF_SCOPE, IntentClassifier
+from models.retrieval import KnowledgeIndex, Manifest, resolve_version
+
+ARTICLE = """---
+id: dev-example
+title: 'Fix "Too many SOQL queries: 101"'
+product_area: apex
+source_url: https://developer.salesforce.com/docs/example
+version: 1
+---
+
+One transaction can run 100 SOQL queries. Query number 101 fails.
+
+## How do I fix it?
+
+Move the query out of the loop. Store the rows in a map.
+
+```apex
+Map<Id, Account> byId = new Map<Id, Account>([SELECT Id FROM Account]);
+```
+"""
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text)
+    return path
+
+
+def test_articles_parse_and_chunk_by_section(tmp_path: Path) -> None:
+    article = parse_article(_write(tmp_path, "dev-example.md", ARTICLE))
+    assert article.meta.version == "1"
+    chunks = chunk_article(article)
+    assert [c.heading for c in chunks] == ["Summary", "How do I fix it?"]
+    assert [u.kind for u in chunks[1].units] == ["prose", "prose", "code"]
+    assert chunks[0].id == "dev-example#0"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("a.md", "no front matter", "no front matter"),
+        ("a.md", "---\ntitle: [unclosed\n---\nbody", "bad front matter"),
+        (
+            "a.md",
+            "---\nid: b\ntitle: Title\nproduct_area: x\nversion: 1\n---\nbody",
+            "must equal the file name",
+        ),
+        ("a.md", "---\nid: a\nproduct_area: x\nversion: 1\n---\nbody", "title"),
+    ],
+)
+def test_bad_articles_name_the_file_and_problem(tmp_path: Path, name: str, text: str, message: str) -> None:
+    with pytest.raises(ArticleError, match=message) as error:
+        parse_article(_write(tmp_path, name, text))
+    assert name in str(error.value)
+
+
+def test_empty_folder_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ArticleError, match="no articles"):
+        load_articles(tmp_path)
+
+
+def test_index_round_trip_and_latest(tmp_path: Path) -> None:
+    chunks = chunk_article(parse_article(_write(tmp_path, "dev-example.md", ARTICLE)))
+    vectors = np.eye(len(chunks), 4, dtype=np.float32)
+    units = np.eye(sum(len(c.units) for c in chunks), 4, dtype=np.float32)
+    manifest = Manifest(
+        version="kb-test",
+        embedder="e",
+        chunker_version="2",
+        articles=1,
+        chunks=len(chunks),
+        units=len(units),
+        source_digest="d",
+        built_at="now",
+    )
+    KnowledgeIndex.build(manifest, chunks, vectors, units).save(tmp_path / "index")
+    assert resolve_version(tmp_path / "index", "latest") == "kb-test"
+    loaded = KnowledgeIndex.load(tmp_path / "index")
+    passages = loaded.search(vectors[1], "fix the loop query", top_k=2)
+    assert passages[0].chunk_id == "dev-example#1"
+    with pytest.raises(FileNotFoundError, match="kb-missing"):
+        KnowledgeIndex.load(tmp_path / "index", "kb-missing")
+    with pytest.raises(FileNotFoundError, match="csagent ingest"):
+        KnowledgeIndex.load(tmp_path / "nothing-here")
+
+
+def test_compose_without_evidence_offers_a_person() -> None:
+    text, cited = compose("anything", [], 8, 0.35)
+    assert (text, cited) == (NO_ANSWER, [])
+
+
+def test_intent_classifier_round_trip_and_threshold(tmp_path: Path) -> None:
+    weights = np.array([[4.0, 0.0], [0.0, 4.0], [-4.0, -4.0]], dtype=np.float32)
+    classifier = IntentClassifier(
+        weights, np.zeros(3, dtype=np.float32), ["a", "b", OUT_OF_SCOPE], threshold=0.7
+    )
+    classifier.save(tmp_path, {"quick_replies": {}})
+    loaded = IntentClassifier.load(tmp_path, threshold=0.7)
+    confident, unsure = loaded.predict(np.array([[1.0, 0.0], [0.2, 0.2]], dtype=np.float32))
+    assert confident.name == "a" and confident.confidence > 0.7
+    assert unsure.name == OUT_OF_SCOPE and unsure.top in {"a", "b"}
+    with pytest.raises(FileNotFoundError, match="train-intents"):
+        IntentClassifier.load(tmp_path / "missing", 0.7)
+    with pytest.raises(ValueError, match="labels"):
+        IntentClassifier(weights, np.zeros(2, dtype=np.float32), ["a", "b", "c"], 0.7)
