@@ -262,7 +262,12 @@ def main(argv: list[str] | None = None) -> int:
     contract.add_argument("--check", action="store_true", help="fail if the committed files are stale")
     contract.set_defaults(func=cmd_contract)
     args = parser.parse_args(argv)
-    result: int = args.func(args)
+    try:
+        result: int = args.func(args)
+    except (ValueError, FileNotFoundError) as exc:
+        # Bad configuration or data: say what and where, without a traceback (pydantic errors are ValueErrors).
+        print(f"csagent {args.command}: {exc}", file=sys.stderr)
+        return 2
     return result
 
 

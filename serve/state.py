@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from serve.chat.broker import Broker
+from serve.chat.redis_broker import RedisBroker
 from serve.chat.runner import GraphHandle, TurnRunner
 from serve.chat.service import ChatService
 from serve.chat.sweeper import Sweeper
@@ -34,7 +35,8 @@ class AppState:
             await migrate(url)
         engine = create_engine(url, settings.database_pool_size)
         sessions = session_factory(engine)
-        broker = Broker()
+        broker: Broker = RedisBroker(settings.redis_url) if settings.redis_url else Broker()
+        await broker.start()
         chat = ChatService(sessions, broker)
         runner = TurnRunner(
             sessions,
@@ -55,4 +57,5 @@ class AppState:
     async def close(self) -> None:
         await self.sweeper.stop()
         await self.runner.shutdown()
+        await self.broker.close()
         await self.engine.dispose()

@@ -30,6 +30,12 @@ async def ready(state: StateDep) -> JSONResponse:
         checks["database"] = "ok"
     except Exception as exc:
         checks["database"] = f"failed: {type(exc).__name__}"
+    if state.settings.redis_url:
+        try:
+            await asyncio.wait_for(state.broker.ping(), _CHECK_TIMEOUT_S)
+            checks["redis"] = "ok"
+        except Exception as exc:
+            checks["redis"] = f"failed: {type(exc).__name__}"
     try:
         deployments = await asyncio.wait_for(state.graph.ready.remote(), _CHECK_TIMEOUT_S)
         checks.update(deployments)

@@ -42,8 +42,9 @@ async def send_message(
         raise errors.PayloadTooLarge(
             "The message is too long.", details={"max": state.settings.chat.max_content_chars}
         )
-    submitted = await chat.submit(caller, conversation_id, body.client_message_id, body.content, origin=None)
+    submitted = await chat.submit(caller, conversation_id, body.client_message_id, body.content)
     if submitted.created:
+        await chat.announce(submitted, origin=None)
         state.runner.start(submitted.reply.id)
     if submitted.reply.status == "streaming":
         await state.runner.wait(submitted.reply.id, state.settings.chat.turn_timeout_s + 5)

@@ -126,6 +126,7 @@ class ChatSocket:
         # Subscribe before reading the replay, so events published meanwhile are queued, then dropped if the
         # replay already carried them (same seq, same final state).
         subscription = self.state.broker.subscribe(frame.conversation_id)
+        await self.state.broker.ready(subscription)
         replayed: dict[int, str] = {}
         after = frame.after_seq
         async with self.state.sessions() as session:
@@ -172,9 +173,7 @@ class ChatSocket:
         # Shielded: a socket dropped mid-store must not cancel a database transaction half-way (it would hold
         # SQLite's write lock until the connection is collected); the store completes and a resend finds it.
         submitted = await asyncio.shield(
-            self.state.chat.submit(
-                self.caller, frame.conversation_id, frame.client_message_id, frame.content, origin=self.id
-            )
+            self.state.chat.submit(self.caller, frame.conversation_id, frame.client_message_id, frame.content)
         )
         self.send(
             AckEvent(client_message_id=frame.client_message_id, message=submitted.message).model_dump(
@@ -182,6 +181,7 @@ class ChatSocket:
             )
         )
         if submitted.created:
+            await self.state.chat.announce(submitted, origin=self.id)
             self.state.runner.start(submitted.reply.id)
         elif submitted.reply.status != "streaming":
             # A resend of an answered message: give this socket the stored reply again.

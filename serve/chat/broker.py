@@ -1,7 +1,7 @@
 """Conversation events fan-out to every subscribed socket.
 
-In-process for one ingress replica; the Redis implementation for several replicas plugs in behind the same
-interface (publish / subscribe), see the production profile.
+`Broker` is in-process (one ingress replica, the embedded default). `RedisBroker` (serve/chat/redis_broker.py)
+carries the same events between replicas through Redis pub/sub; both share this interface.
 """
 
 from __future__ import annotations
@@ -47,10 +47,22 @@ class Broker:
     def __init__(self) -> None:
         self._subscriptions: dict[uuid.UUID, set[Subscription]] = defaultdict(set)
 
+    async def start(self) -> None:
+        """Open connections (none in-process)."""
+
+    async def close(self) -> None:
+        """Close connections (none in-process)."""
+
+    async def ping(self) -> None:
+        """Raise when the broker cannot deliver (never in-process)."""
+
     def subscribe(self, conversation_id: uuid.UUID) -> Subscription:
         subscription = Subscription(self, conversation_id)
         self._subscriptions[conversation_id].add(subscription)
         return subscription
+
+    async def ready(self, subscription: Subscription) -> None:
+        """Return once events published from now on reach `subscription` (immediately in-process)."""
 
     def _remove(self, subscription: Subscription) -> None:
         subscribers = self._subscriptions.get(subscription.conversation_id)
@@ -58,22 +70,29 @@ class Broker:
             subscribers.discard(subscription)
             if not subscribers:
                 del self._subscriptions[subscription.conversation_id]
+        self._end(subscription)
+
+    @staticmethod
+    def _end(subscription: Subscription) -> None:
+        """Wake the subscription's reader with the end marker (dropping its backlog if it overflowed)."""
         if subscription.overflowed:
             while not subscription.queue.empty():
                 subscription.queue.get_nowait()
         with contextlib.suppress(asyncio.QueueFull):
             subscription.queue.put_nowait(None)
 
-    async def publish(
-        self, conversation_id: uuid.UUID, event: dict[str, Any], origin: str | None = None
-    ) -> None:
-        envelope = Envelope(event, origin)
+    def _deliver(self, conversation_id: uuid.UUID, envelope: Envelope) -> None:
         for subscription in list(self._subscriptions.get(conversation_id, ())):
             try:
                 subscription.queue.put_nowait(envelope)
             except asyncio.QueueFull:
                 subscription.overflowed = True
                 self._remove(subscription)
+
+    async def publish(
+        self, conversation_id: uuid.UUID, event: dict[str, Any], origin: str | None = None
+    ) -> None:
+        self._deliver(conversation_id, Envelope(event, origin))
 
     def subscriber_count(self, conversation_id: uuid.UUID) -> int:
         return len(self._subscriptions.get(conversation_id, ()))

@@ -68,14 +68,16 @@ class ChatService:
         conversation_id: uuid.UUID,
         client_message_id: uuid.UUID,
         content: str,
-        origin: str | None,
     ) -> Submitted:
-        """Store the message and its pending reply, or return what an earlier identical send stored."""
+        """Store the message and its pending reply, or return what an earlier identical send stored.
+
+        Nothing is published here: the caller acknowledges first, then calls `announce`.
+        """
         try:
-            return await self._submit_once(caller, conversation_id, client_message_id, content, origin)
+            return await self._submit_once(caller, conversation_id, client_message_id, content)
         except IntegrityError:
             # Two sends with the same client_message_id raced; the loser reads the winner's rows.
-            return await self._submit_once(caller, conversation_id, client_message_id, content, origin)
+            return await self._submit_once(caller, conversation_id, client_message_id, content)
 
     async def _submit_once(
         self,
@@ -83,7 +85,6 @@ class ChatService:
         conversation_id: uuid.UUID,
         client_message_id: uuid.UUID,
         content: str,
-        origin: str | None,
     ) -> Submitted:
         async with transaction(self.sessions) as session:
             conversation = await load_owned(session, caller, conversation_id, lock=True)
@@ -126,16 +127,16 @@ class ChatService:
             conversation.last_activity_at = now
             changed = conversation.status != before or first == 1
             view = await self.conversation(session, conversation) if changed else None
-        submitted = Submitted(
-            message_view(user_message), message_view(reply), created=True, conversation=view
-        )
-        # Other tabs see the user's message; the sender already has it through its ack.
-        await self.broker.publish(
-            conversation_id, MessageEvent(message=submitted.message).model_dump(mode="json"), origin
-        )
-        if view is not None:
-            await self.publish_conversation(view)
-        return submitted
+        return Submitted(message_view(user_message), message_view(reply), created=True, conversation=view)
+
+    async def announce(self, submitted: Submitted, origin: str | None) -> None:
+        """Tell the conversation's other sockets about a new message (after the sender got its ack)."""
+        if not submitted.created:
+            return
+        event = MessageEvent(message=submitted.message).model_dump(mode="json")
+        await self.broker.publish(submitted.message.conversation_id, event, origin)
+        if submitted.conversation is not None:
+            await self.publish_conversation(submitted.conversation)
 
     async def publish_conversation(self, conversation: schemas.Conversation) -> None:
         event = ConversationUpdatedEvent(conversation=conversation).model_dump(mode="json")

@@ -38,7 +38,7 @@ async def _recover(settings: Settings, graph: LocalHandle) -> None:
     state, caller, conversation_id = await _open(settings, graph)
     try:
         # A send whose replica died right after the ack: the reply placeholder exists, nobody runs it.
-        submitted = await state.chat.submit(caller, conversation_id, uuid.uuid4(), SOQL_QUESTION, origin=None)
+        submitted = await state.chat.submit(caller, conversation_id, uuid.uuid4(), SOQL_QUESTION)
         async with transaction(state.sessions) as session:
             await message_store.renew_lease(
                 session=session, message_id=submitted.reply.id, lease_until=utcnow() - timedelta(seconds=1)

@@ -40,12 +40,9 @@ async def _concurrent_sends(settings: Settings, graph: LocalHandle) -> None:
         ids = [uuid.uuid4() for _ in range(8)]
         # Eight different messages and the same message twice more, all at once.
         results = await asyncio.gather(
-            *[
-                state.chat.submit(caller, conversation_id, cid, f"message {i}", origin=None)
-                for i, cid in enumerate(ids)
-            ],
-            state.chat.submit(caller, conversation_id, ids[0], "message 0", origin=None),
-            state.chat.submit(caller, conversation_id, ids[0], "message 0", origin=None),
+            *[state.chat.submit(caller, conversation_id, cid, f"message {i}") for i, cid in enumerate(ids)],
+            state.chat.submit(caller, conversation_id, ids[0], "message 0"),
+            state.chat.submit(caller, conversation_id, ids[0], "message 0"),
         )
         seqs = sorted(seq for r in results[:8] for seq in (r.message.seq, r.reply.seq))
         assert seqs == list(range(1, 17)), "every message gets its own seq, without gaps"
@@ -72,7 +69,7 @@ async def _scoping(settings: Settings, graph: LocalHandle) -> None:
         other_org = Claims(sub=caller.sub, org=uuid.uuid4(), role="customer")
         for who in (stranger, other_org):
             with pytest.raises(errors.ConversationNotFound):
-                await state.chat.submit(who, conversation_id, uuid.uuid4(), "hi", origin=None)
+                await state.chat.submit(who, conversation_id, uuid.uuid4(), "hi")
             with pytest.raises(errors.ConversationNotFound):
                 await state.chat.escalate(who, conversation_id, None)
         async with state.sessions() as session:
