@@ -6,13 +6,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from models.config import PROJECT_ROOT
 from serve.api import auth, conversations, health, messages, ws
+from serve.api.deps import rate_limit
 from serve.chat.runner import GraphHandle
 from serve.errors import install_error_handlers
 from serve.logging_setup import configure_logging
@@ -61,9 +62,10 @@ def create_app(settings: Settings | None = None, graph: GraphHandle | None = Non
             CORSMiddleware, allow_origins=settings.cors_origins, allow_headers=["*"], allow_methods=["*"]
         )
     app.include_router(health.router)
-    app.include_router(auth.router, prefix=API_PREFIX)
-    app.include_router(conversations.router, prefix=API_PREFIX)
-    app.include_router(messages.router, prefix=API_PREFIX)
+    limited = [Depends(rate_limit)]
+    app.include_router(auth.router, prefix=API_PREFIX, dependencies=limited)
+    app.include_router(conversations.router, prefix=API_PREFIX, dependencies=limited)
+    app.include_router(messages.router, prefix=API_PREFIX, dependencies=limited)
     app.include_router(ws.router, prefix=API_PREFIX)
     _mount_ui(app, UI_DIST)
     return app

@@ -20,10 +20,17 @@ class ApiError(Exception):
     code = "bad_request"
     message = "The request is not valid."
 
-    def __init__(self, message: str | None = None, *, details: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        details: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message or self.message)
         self.message = message or self.message
         self.details = details or {}
+        self.headers = headers or {}
 
 
 class Unauthorized(ApiError):
@@ -77,6 +84,15 @@ class PayloadTooLarge(ApiError):
     status, code, message = 413, "payload_too_large", "The request is too large."
 
 
+class RateLimited(ApiError):
+    status, code, message = 429, "rate_limited", "Too many requests. Wait a moment and try again."
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__(
+            details={"retry_after_s": retry_after_s}, headers={"Retry-After": str(retry_after_s)}
+        )
+
+
 class ServiceUnavailable(ApiError):
     status, code, message = 503, "service_unavailable", "The service is not ready. Try again shortly."
 
@@ -119,7 +135,8 @@ _STATUS_CODES = {
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, exc.message, _request_id(request), exc.details), exc.status)
+        body = error_body(exc.code, exc.message, _request_id(request), exc.details)
+        return JSONResponse(body, exc.status, headers=exc.headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

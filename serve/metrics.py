@@ -51,6 +51,7 @@ ERRORS = Counter(
     "csagent_errors_total", "Errors by contract code (4xx and 5xx, WebSocket included).", ["code"]
 )
 WEBSOCKETS = Gauge("csagent_websocket_connections", "Open WebSocket connections on this replica.")
+RATE_LIMITED = Counter("csagent_rate_limited_total", "Requests refused by a rate limit.", ["scope"])
 TURNS = Counter("csagent_turns_total", "Finished chat turns by outcome.", ["outcome"])
 
 

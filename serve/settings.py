@@ -57,6 +57,17 @@ class ChatSettings(_Section):
     history_messages: int = Field(default=6, ge=0, le=50, description="Earlier messages sent to the graph.")
 
 
+class RateLimitSettings(_Section):
+    enabled: bool = Field(
+        default=True, description="Refuse requests over the limits with 429 and Retry-After."
+    )
+    user_per_minute: int = Field(default=240, ge=1, description="HTTP requests per user per minute.")
+    ip_per_minute: int = Field(default=600, ge=1, description="HTTP requests per client IP per minute.")
+    ws_sends_per_minute: int = Field(
+        default=30, ge=1, description="WebSocket `message.send` frames per user per minute."
+    )
+
+
 class RaySettings(_Section):
     address: str | None = Field(
         default=None, description="Existing cluster to join (`auto`); none starts one."
@@ -93,6 +104,7 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed to call the API.")
     auth: AuthSettings = Field(default_factory=AuthSettings)
     chat: ChatSettings = Field(default_factory=ChatSettings)
+    rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
     nlp: NLPConfig = Field(default_factory=NLPConfig)
     retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
     llm: LLMConfig = Field(default_factory=LLMConfig)

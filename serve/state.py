@@ -13,6 +13,7 @@ from serve.chat.redis_broker import RedisBroker
 from serve.chat.runner import GraphHandle, TurnRunner
 from serve.chat.service import ChatService
 from serve.chat.sweeper import Sweeper
+from serve.ratelimit import RateLimiter
 from serve.settings import Settings
 from serve.storage.db import create_engine, migrate, session_factory
 
@@ -27,6 +28,7 @@ class AppState:
     runner: TurnRunner
     sweeper: Sweeper
     graph: Any
+    limiter: RateLimiter
 
     @classmethod
     async def open(cls, settings: Settings, graph: GraphHandle, *, run_migrations: bool = True) -> AppState:
@@ -52,10 +54,13 @@ class AppState:
             interval_s=settings.chat.sweep_interval_s,
             inactivity=timedelta(seconds=settings.chat.inactivity_timeout_s),
         )
-        return cls(settings, engine, sessions, broker, chat, runner, sweeper, graph)
+        return cls(
+            settings, engine, sessions, broker, chat, runner, sweeper, graph, RateLimiter(settings.redis_url)
+        )
 
     async def close(self) -> None:
         await self.sweeper.stop()
         await self.runner.shutdown()
         await self.broker.close()
+        await self.limiter.close()
         await self.engine.dispose()

@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from serve.chat.service import ChatService
-from serve.errors import Unauthorized
+from serve.errors import InvalidToken, RateLimited, Unauthorized
 from serve.security import Claims, decode_access_token
 from serve.settings import Settings
 from serve.state import AppState
@@ -58,3 +58,22 @@ def get_caller(
 
 
 CurrentUser = Annotated[Claims, Depends(get_caller)]
+
+
+async def rate_limit(request: Request, state: StateDep) -> None:
+    """Per-IP and, for signed-in callers, per-user limits on every API request (429 with Retry-After)."""
+    limits = state.settings.rate_limit
+    if not limits.enabled:
+        return
+    ip = request.client.host if request.client else "unknown"
+    decision = await state.limiter.hit("ip", ip, limits.ip_per_minute)
+    if decision.allowed:
+        header = request.headers.get("authorization", "")
+        if header.lower().startswith("bearer "):
+            try:
+                caller = decode_access_token(state.settings.auth, header[7:])
+            except InvalidToken:
+                return  # the route itself answers 401
+            decision = await state.limiter.hit("user", str(caller.sub), limits.user_per_minute)
+    if not decision.allowed:
+        raise RateLimited(decision.retry_after_s)

@@ -170,6 +170,17 @@ class ChatSocket:
         if len(frame.content) > settings.chat.max_content_chars:
             self.error("content_too_long", "The message is too long.", frame.client_message_id)
             return
+        if settings.rate_limit.enabled:
+            decision = await self.state.limiter.hit(
+                "ws_send", str(self.caller.sub), settings.rate_limit.ws_sends_per_minute
+            )
+            if not decision.allowed:
+                self.error(
+                    "rate_limited",
+                    f"Too many messages. Wait {decision.retry_after_s} seconds and send again.",
+                    frame.client_message_id,
+                )
+                return
         # Shielded: a socket dropped mid-store must not cancel a database transaction half-way (it would hold
         # SQLite's write lock until the connection is collected); the store completes and a resend finds it.
         submitted = await asyncio.shield(
