@@ -1,0 +1,62 @@
+"""Alert rules, the Grafana dashboard and the Serve config refer only to metrics and deployments that exist."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import yaml
+from prometheus_client import REGISTRY
+
+import serve.metrics  # noqa: F401 - registers the metrics
+from serve.builder import DEPLOYMENT_NAMES
+
+CONFIG = Path(__file__).resolve().parents[2] / "config"
+_METRIC = re.compile(r"\b(csagent_[a-z_]+)")
+
+
+def _known_metrics() -> set[str]:
+    suffixes = {"counter": ("_total",), "histogram": ("_bucket", "_count", "_sum"), "gauge": ("",)}
+    names: set[str] = set()
+    for metric in REGISTRY.collect():
+        names.update(metric.name + suffix for suffix in suffixes.get(metric.type, ("",)))
+    return names
+
+
+def _used(text: str) -> set[str]:
+    return set(_METRIC.findall(text))
+
+
+def test_alert_rules_are_valid_and_use_our_metrics() -> None:
+    rules = yaml.safe_load((CONFIG / "prometheus" / "alerts.yml").read_text())
+    alerts = {rule["alert"]: rule for group in rules["groups"] for rule in group["rules"]}
+    assert {"HighErrorRate", "HighLatencyP99", "HighFallbackRate"} <= set(alerts)
+    known = _known_metrics()
+    for name, rule in alerts.items():
+        assert rule["labels"]["severity"] in {"critical", "warning"}, name
+        assert rule["expr"].count("(") == rule["expr"].count(")"), name
+        used = _used(rule["expr"])
+        assert used and used <= known, (name, used - known)
+
+
+def test_dashboard_panels_use_our_metrics() -> None:
+    dashboard = json.loads((CONFIG / "grafana" / "csagent.json").read_text())
+    known = _known_metrics()
+    exprs = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
+    assert len(exprs) >= 8
+    for expr in exprs:
+        assert _used(expr) <= known, expr
+
+
+def test_serve_config_names_every_deployment_with_autoscaling() -> None:
+    config = yaml.safe_load((CONFIG / "serve.yaml").read_text())
+    app = config["applications"][0]
+    assert app["import_path"] == "serve.builder:build_app"
+    deployments = {d["name"]: d for d in app["deployments"]}
+    assert set(deployments) == set(DEPLOYMENT_NAMES)
+    for name, options in deployments.items():
+        scaling = options["autoscaling_config"]
+        assert scaling["min_replicas"] <= scaling["max_replicas"], name
+        assert options["ray_actor_options"]["num_cpus"] > 0, name
+    assert deployments["ingress"]["max_ongoing_requests"] >= 1000, "every WebSocket holds a slot"
