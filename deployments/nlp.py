@@ -58,7 +58,7 @@ class NLPDeployment:
         """Understand one message; returns `Understanding` as a dict (plain data crosses the Ray boundary)."""
         if self._classifier is None:
             raise DeploymentNotReady("nlp is starting")
-        intent = self._classifier.predict(self._embedder.encode([text]))[0]
+        intent = self._classifier.predict(self._embedder.encode([text]), [text])[0]
         sentiment = self._sentiment.analyze(text)
         return Understanding(
             intent=intent,

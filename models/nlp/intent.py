@@ -1,6 +1,8 @@
-"""Intent classification: MiniLM sentence embeddings + a softmax classifier trained by pipelines/intents.
+"""Intent classification: a softmax classifier over MiniLM sentence embeddings plus lexical n-gram features,
+trained by pipelines/intents.
 
-The artefact is plain numpy (weights, bias, labels) so serving needs neither scikit-learn nor pickle.
+The artefact is plain numpy and JSON (weights, bias, labels, the lexical vocabulary), so serving needs neither
+scikit-learn nor pickle.
 """
 
 from __future__ import annotations
@@ -10,12 +12,17 @@ from pathlib import Path
 
 import numpy as np
 from pydantic import BaseModel
+from scipy.sparse import csr_matrix, hstack
 
 from models.nlp.embedder import Vectors
+from models.nlp.lexical import LexicalFeatures
 
 OUT_OF_SCOPE = "out_of_scope"
 WEIGHTS_FILE = "classifier.npz"
 META_FILE = "meta.json"
+LEXICAL_FILE = "lexical.json"
+# Embeddings are scaled up next to the L2-normalised n-gram block so neither dominates the other.
+EMBEDDING_WEIGHT = 2.0
 
 
 class IntentPrediction(BaseModel):
@@ -28,7 +35,9 @@ class IntentPrediction(BaseModel):
 class IntentClassifier:
     """Softmax over trained classes; below `threshold` or on the out-of-scope class the intent is out of scope."""
 
-    def __init__(self, weights: Vectors, bias: Vectors, labels: list[str], threshold: float) -> None:
+    def __init__(
+        self, weights: Vectors, bias: Vectors, labels: list[str], threshold: float, lexical: LexicalFeatures
+    ) -> None:
         if weights.shape[0] != len(labels) or bias.shape != (len(labels),):
             raise ValueError(
                 f"weights {weights.shape} and bias {bias.shape} do not match {len(labels)} labels"
@@ -37,6 +46,7 @@ class IntentClassifier:
         self._bias = bias
         self.labels = labels
         self.threshold = threshold
+        self.lexical = lexical
 
     @classmethod
     def load(cls, folder: Path, threshold: float) -> IntentClassifier:
@@ -52,22 +62,32 @@ class IntentClassifier:
             bias=data["bias"].astype(np.float32),
             labels=list(meta["labels"]),
             threshold=threshold,
+            lexical=LexicalFeatures.load(folder / LEXICAL_FILE),
         )
 
     def save(self, folder: Path, meta: dict[str, object]) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         np.savez(folder / WEIGHTS_FILE, weights=self._weights, bias=self._bias)
+        self.lexical.save(folder / LEXICAL_FILE)
         (folder / META_FILE).write_text(json.dumps({**meta, "labels": self.labels}, indent=2))
 
-    def probabilities(self, vectors: Vectors) -> Vectors:
-        logits = vectors @ self._weights.T + self._bias
+    @staticmethod
+    def features(vectors: Vectors, texts: list[str], lexical: LexicalFeatures) -> csr_matrix:
+        """The classifier's input: weighted embeddings beside the lexical block."""
+        result: csr_matrix = hstack(
+            [csr_matrix(vectors * EMBEDDING_WEIGHT), lexical.transform(texts)]
+        ).tocsr()
+        return result
+
+    def probabilities(self, vectors: Vectors, texts: list[str]) -> Vectors:
+        logits = np.asarray(self.features(vectors, texts, self.lexical) @ self._weights.T) + self._bias
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
         return np.asarray(exp / exp.sum(axis=1, keepdims=True), dtype=np.float32)
 
-    def predict(self, vectors: Vectors) -> list[IntentPrediction]:
+    def predict(self, vectors: Vectors, texts: list[str]) -> list[IntentPrediction]:
         predictions = []
-        for row in self.probabilities(vectors):
+        for row in self.probabilities(vectors, texts):
             order = np.argsort(-row)
             best = self.labels[int(order[0])]
             confidence = float(row[order[0]])

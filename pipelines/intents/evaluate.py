@@ -23,7 +23,7 @@ def evaluate(classifier: IntentClassifier, *, embedder: Embedder | None = None) 
     data = load_intent_set(INTENTS_FILE)
     texts, labels = data.split("test")
     embedder = embedder or shared_embedder()
-    predictions = classifier.predict(embedder.encode(texts))
+    predictions = classifier.predict(embedder.encode(texts), texts)
     correct_in = total_in = correct_all = oos_hit = oos_total = oos_predicted = 0
     confusions: list[tuple[str, str, str]] = []
     for text, label, prediction in zip(texts, labels, predictions, strict=True):

@@ -6,6 +6,7 @@ import pytest
 from models.engines.grounded import NO_ANSWER, compose
 from models.knowledge import ArticleError, chunk_article, load_articles, parse_article
 from models.nlp.intent import OUT_OF_SCOPE, IntentClassifier
+from models.nlp.lexical import LexicalFeatures
 from models.retrieval import KnowledgeIndex, Manifest, resolve_version
 
 ARTICLE = """---
@@ -98,16 +99,35 @@ def test_compose_without_evidence_offers_a_person() -> None:
 
 
 def test_intent_classifier_round_trip_and_threshold(tmp_path: Path) -> None:
-    weights = np.array([[4.0, 0.0], [0.0, 4.0], [-4.0, -4.0]], dtype=np.float32)
+    texts = ["soql limit error", "soql limit again", "password reset help", "password reset now"]
+    lexical = LexicalFeatures.fit(texts)
+    width = 2 + len(lexical.vocabulary)
+    weights = np.zeros((3, width), dtype=np.float32)
+    weights[0, 0], weights[1, 1], weights[2, :2] = 4.0, 4.0, -4.0
     classifier = IntentClassifier(
-        weights, np.zeros(3, dtype=np.float32), ["a", "b", OUT_OF_SCOPE], threshold=0.7
+        weights, np.zeros(3, dtype=np.float32), ["a", "b", OUT_OF_SCOPE], 0.7, lexical
     )
     classifier.save(tmp_path, {"quick_replies": {}})
     loaded = IntentClassifier.load(tmp_path, threshold=0.7)
-    confident, unsure = loaded.predict(np.array([[1.0, 0.0], [0.2, 0.2]], dtype=np.float32))
+    vectors = np.array([[1.0, 0.0], [0.2, 0.2]], dtype=np.float32)
+    confident, unsure = loaded.predict(vectors, ["soql limit", "hmm"])
     assert confident.name == "a" and confident.confidence > 0.7
     assert unsure.name == OUT_OF_SCOPE and unsure.top in {"a", "b"}
     with pytest.raises(FileNotFoundError, match="train-intents"):
         IntentClassifier.load(tmp_path / "missing", 0.7)
     with pytest.raises(ValueError, match="labels"):
-        IntentClassifier(weights, np.zeros(2, dtype=np.float32), ["a", "b", "c"], 0.7)
+        IntentClassifier(weights, np.zeros(2, dtype=np.float32), ["a", "b", "c"], 0.7, lexical)
+
+
+def test_lexical_features_keep_exact_tokens() -> None:
+    lexical = LexicalFeatures.fit(
+        [
+            "REQUEST_LIMIT_EXCEEDED again",
+            "request_limit_exceeded on api",
+            "hello there friend",
+            "hello friend",
+        ]
+    )
+    rows = lexical.transform(["REQUEST_LIMIT_EXCEEDED", "zzz qqq"]).toarray()
+    assert rows[0].sum() > 0 and abs(float((rows[0] ** 2).sum()) - 1.0) < 1e-5
+    assert rows[1].sum() == 0.0
