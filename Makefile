@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup prepare lint typecheck contract contract-check bench unit clean
+.PHONY: run test setup prepare lint typecheck contract contract-check bench load unit clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,13 @@ unit: prepare
 
 bench: prepare
 	$(PY) -m loadtests.bench
+
+$(VENV)/.load-installed: requirements-load.txt $(STAMP)
+	$(PY) -m pip install --quiet -r requirements-load.txt
+	@touch $@
+
+load: prepare $(VENV)/.load-installed
+	$(PY) -m loadtests.run
 
 clean:
 	rm -rf var/index var/models var/*.db* .pytest_cache .mypy_cache .ruff_cache

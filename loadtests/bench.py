@@ -104,9 +104,13 @@ def raw_engine_ttft(question: str) -> float:
     return asyncio.run(measure())
 
 
-def start_cluster(port: int, database: Path) -> tuple[subprocess.Popen[bytes], float]:
+def start_cluster(
+    port: int, database: Path, *, rate_limits: bool = True
+) -> tuple[subprocess.Popen[bytes], float]:
+    """`csagent up` in a new process group on `port`; returns it and the seconds until /api/ready said 200."""
     env = {
         **os.environ,
+        "CSAGENT_RATE_LIMIT__ENABLED": "true" if rate_limits else "false",
         "CSAGENT_HTTP_PORT": str(port),
         "CSAGENT_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
         "CSAGENT_RAY__INCLUDE_DASHBOARD": "true",
