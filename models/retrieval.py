@@ -33,6 +33,10 @@ _STOP = frozenset(
 # Weight of lexical overlap next to cosine similarity in the hybrid score. Exact error strings ("101",
 # "UNABLE_TO_LOCK_ROW") are where dense MiniLM vectors are weakest and word overlap is strongest.
 LEXICAL_WEIGHT = 0.25
+# A question asking how to fix or do something wants the section that says how ("## How do I fix it?").
+FIX_CUES = re.compile(
+    r"\b(fix|solve|resolve|avoid|prevent|stop|how (?:do|can|should) i|how to)\b", re.IGNORECASE
+)
 
 
 class ScoredUnit(BaseModel):
@@ -92,6 +96,7 @@ class KnowledgeIndex:
         for chunk in chunks:
             self._unit_offsets.append(offset)
             offset += len(chunk.units)
+        self._summary_position = {c.article_id: i for i, c in reversed(list(enumerate(chunks)))}
         self._chunk_tokens = [Counter(tokens(f"{c.title} {c.heading} {c.text}")) for c in chunks]
         document_frequency: Counter[str] = Counter()
         for counts in self._chunk_tokens:
@@ -144,22 +149,27 @@ class KnowledgeIndex:
         return hit / total if total else 0.0
 
     def search(self, query_vector: Vectors, query: str, top_k: int, per_article: int = 2) -> list[Passage]:
-        """Hybrid ranking: cosine from FAISS, plus weighted word overlap; at most `per_article` chunks each."""
-        candidates = min(len(self.chunks), max(top_k * 6, 24))
-        similarities, positions = self._index.search(query_vector.reshape(1, -1), candidates)
+        """Hybrid ranking (cosine plus weighted word overlap) over every chunk, at most `per_article` each.
+
+        The best article's summary is always returned too (after the top k when it did not rank): every article
+        opens with a summary written to answer its main question directly. When the question asks how to fix or do
+        something, so is that article's best "how do I…" section.
+        """
+        similarities, positions = self._index.search(query_vector.reshape(1, -1), len(self.chunks))
         query_tokens = tokens(query)
-        scored: list[tuple[float, int]] = []
+        wants_fix = bool(FIX_CUES.search(query))
+        scores: dict[int, float] = {}
         for similarity, position in zip(similarities[0], positions[0], strict=True):
             if position < 0:
                 continue
             hybrid = (1 - LEXICAL_WEIGHT) * float(similarity) + LEXICAL_WEIGHT * self._lexical(
                 query_tokens, int(position)
             )
-            scored.append((hybrid, int(position)))
-        scored.sort(reverse=True)
+            scores[int(position)] = hybrid
+        ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
         passages: list[Passage] = []
         per: Counter[str] = Counter()
-        for score, position in scored:
+        for position, score in ranked:
             chunk = self.chunks[position]
             if per[chunk.article_id] >= per_article:
                 continue
@@ -167,6 +177,20 @@ class KnowledgeIndex:
             passages.append(self._passage(chunk, position, score, query_vector))
             if len(passages) == top_k:
                 break
+        if not passages:
+            return passages
+        top = passages[0].article_id
+        extras = [self._summary_position.get(top)]
+        if wants_fix:
+            fixes = [
+                i for i, c in enumerate(self.chunks) if c.article_id == top and FIX_CUES.search(c.heading)
+            ]
+            extras.append(max(fixes, key=lambda i: scores[i], default=None))
+        for position in extras:
+            if position is not None and all(p.chunk_id != self.chunks[position].id for p in passages):
+                passages.append(
+                    self._passage(self.chunks[position], position, scores[position], query_vector)
+                )
         return passages
 
     def _passage(self, chunk: Chunk, position: int, score: float, query_vector: Vectors) -> Passage:

@@ -14,7 +14,7 @@ from collections.abc import AsyncGenerator
 from pydantic import BaseModel
 
 from models.engines.base import Done, Engine, GenerationRequest, StreamItem, TextChunk
-from models.retrieval import Passage, ScoredUnit, tokens
+from models.retrieval import FIX_CUES, Passage, ScoredUnit, tokens
 
 NO_ANSWER = (
     "I could not find an answer to that in our knowledge base. "
@@ -66,19 +66,35 @@ def _chunk_units(passage: Passage, rank: int, budget: int, with_code: bool) -> l
     ]
 
 
-def select_units(question: str, passages: list[Passage], max_sentences: int) -> list[Selected]:
-    """Pick what to quote: the best article's matching sections whole, plus a near-tied second article's best lines.
+def _order(passage: Passage) -> int:
+    return int(passage.chunk_id.rsplit("#", 1)[1])
 
-    Returned in reading order: the best article's sections as the article orders them, then the second article.
+
+def select_units(question: str, passages: list[Passage], max_sentences: int) -> list[Selected]:
+    """Pick what to quote: the best article's summary, then its best-matching section (with its code sample when
+    the question asks how), then a near-tied second article's best lines. In reading order.
     """
     if not passages:
         return []
     top = passages[0]
     technical = bool(_TECHNICAL_CUES.search(question))
-    primary = [
-        p for p in passages if p.article_id == top.article_id and p.score >= top.score - _SECTION_SPREAD
-    ]
-    primary.sort(key=lambda p: int(p.chunk_id.rsplit("#", 1)[1]))
+    own = [p for p in passages if p.article_id == top.article_id]
+    summary = next((p for p in own if _order(p) == 0), None)
+    wants_fix = bool(FIX_CUES.search(question))
+
+    def preference(passage: Passage) -> tuple[bool, float]:
+        return (wants_fix and bool(FIX_CUES.search(passage.heading)), passage.score)
+
+    sections = sorted((p for p in own if _order(p) != 0), key=preference, reverse=True)
+    primary = [p for p in (summary, sections[0] if sections else None) if p is not None]
+    if (
+        summary is not None
+        and sections
+        and summary.score > sections[0].score + _SECTION_SPREAD
+        and not technical
+    ):
+        primary = [summary]  # the summary alone answers it; the best section is much weaker
+    primary.sort(key=_order)
     chosen: list[Selected] = []
     budget = max_sentences
     code_used = False
