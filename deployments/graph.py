@@ -29,7 +29,7 @@ from models.replies import (
     TONE,
     language_notice,
 )
-from models.retrieval import Passage, tokens
+from models.retrieval import Passage, evidence_of, tokens
 from models.turn import (
     Citation,
     EmotionMeta,
@@ -197,7 +197,7 @@ class ConversationGraph:
             index_version = found["index_version"]
             min_score = float(found["min_score"])
             passages = [Passage.model_validate(p) for p in found["passages"]]
-            evidence = [p for p in passages if p.score >= min_score]
+            evidence = evidence_of(passages, min_score)
             if intent["name"] == OUT_OF_SCOPE and not any(
                 p.score >= _OUT_OF_SCOPE_EVIDENCE for p in evidence
             ):

@@ -83,6 +83,18 @@ def resolve_version(root: Path, version: str) -> str:
     return latest.read_text().strip()
 
 
+def evidence_of(passages: list[Passage], min_score: float) -> list[Passage]:
+    """The passages that count as evidence: those scoring `min_score` or more, plus the best article's summary
+    (it states what that article's sections detail, even when its own score is lower)."""
+    evidence = [p for p in passages if p.score >= min_score]
+    if evidence:
+        top = evidence[0].article_id
+        evidence += [
+            p for p in passages if p.article_id == top and p.chunk_id.endswith("#0") and p not in evidence
+        ]
+    return evidence
+
+
 class KnowledgeIndex:
     """Loaded index of one version; `search` is thread-safe for readers."""
 

@@ -14,7 +14,7 @@ from collections.abc import AsyncGenerator
 from pydantic import BaseModel
 
 from models.engines.base import Done, Engine, GenerationRequest, StreamItem, TextChunk
-from models.retrieval import FIX_CUES, Passage, ScoredUnit, tokens
+from models.retrieval import FIX_CUES, Passage, ScoredUnit, evidence_of, tokens
 
 NO_ANSWER = (
     "I could not find an answer to that in our knowledge base. "
@@ -137,8 +137,7 @@ def compose(
     Each section quoted becomes a paragraph; lists and code blocks stand alone; every article's last text block
     ends with its citation marker `[n]`.
     """
-    evidence = [p for p in passages if p.score >= min_score]
-    chosen = select_units(question, evidence, max_sentences)
+    chosen = select_units(question, evidence_of(passages, min_score), max_sentences)
     if not chosen:
         return NO_ANSWER, []
     cited: list[str] = []
