@@ -105,9 +105,12 @@ def raw_engine_ttft(question: str) -> float:
 
 
 def start_cluster(
-    port: int, database: Path, *, rate_limits: bool = True
+    port: int, database: Path, *, rate_limits: bool = False
 ) -> tuple[subprocess.Popen[bytes], float]:
-    """`csagent up` in a new process group on `port`; returns it and the seconds until /api/ready said 200."""
+    """`csagent up` in a new process group on `port`; returns it and the seconds until /api/ready said 200.
+
+    Rate limits are off by default: a benchmark measures the serving path, not the limiter.
+    """
     env = {
         **os.environ,
         "CSAGENT_RATE_LIMIT__ENABLED": "true" if rate_limits else "false",
@@ -176,6 +179,8 @@ def chat_turns(port: int, rounds: int) -> list[dict[str, Any]]:
                     while True:
                         event = json.loads(ws.recv(timeout=60))
                         now = time.perf_counter()
+                        if event["type"] == "error":
+                            raise RuntimeError(f"server refused the turn: {event['code']}: {event['message']}")
                         if event["type"] == "message.ack" and ack is None:
                             ack = now - sent
                         if event["type"] == "assistant.delta" and first_delta is None:

@@ -24,7 +24,7 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     database = OUT / f"load-{port}.db"
-    process, cold_s = start_cluster(port, database, rate_limits=False)
+    process, cold_s = start_cluster(port, database)
     print(f"cluster ready on :{port} in {cold_s:.1f} s; running scenario {scenario!r}", flush=True)
     prefix = OUT / scenario
     try:
