@@ -28,7 +28,7 @@ _SECTION_SPREAD = 0.08
 # A second article is quoted only when it scores nearly as well as the best one, and only its lines above the floor.
 _OTHER_ARTICLE_SPREAD = 0.03
 _FLOOR = 0.35
-_WORDS_PER_CHUNK = 4
+_WORDS_PER_CHUNK = 12
 
 
 class Selected(BaseModel):
