@@ -180,7 +180,9 @@ def chat_turns(port: int, rounds: int) -> list[dict[str, Any]]:
                         event = json.loads(ws.recv(timeout=60))
                         now = time.perf_counter()
                         if event["type"] == "error":
-                            raise RuntimeError(f"server refused the turn: {event['code']}: {event['message']}")
+                            raise RuntimeError(
+                                f"server refused the turn: {event['code']}: {event['message']}"
+                            )
                         if event["type"] == "message.ack" and ack is None:
                             ack = now - sent
                         if event["type"] == "assistant.delta" and first_delta is None:

@@ -10,7 +10,7 @@ import numpy as np
 from tqdm import tqdm
 
 from models.knowledge import CHUNKER_VERSION, chunk_article, load_articles
-from models.nlp.embedder import EMBEDDER_VERSION, Embedder, shared_embedder
+from models.nlp.embedder import EMBEDDER_VERSION, Embedder, Vectors, shared_embedder
 from models.retrieval import LATEST_FILE, KnowledgeIndex, Manifest
 
 ARTICLES_DIR = Path(__file__).resolve().parent / "articles"
@@ -24,6 +24,17 @@ def source_digest(articles_dir: Path) -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _encode(embedder: Embedder, texts: list[str], bar: tqdm) -> Vectors:
+    """Embed in batches of similar length (far less padding than source order), rows back in source order."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
+    for start in range(0, len(order), _BATCH):
+        batch = order[start : start + _BATCH]
+        vectors[batch] = embedder.encode([texts[i] for i in batch])
+        bar.update(len(batch))
+    return vectors
 
 
 def ingest(
@@ -48,20 +59,14 @@ def ingest(
     # A chunk is embedded with its title and heading: they carry the question the section answers.
     chunk_texts = [f"{c.title}. {c.heading}. {c.text}" for c in chunks]
     unit_texts = [unit.text for c in chunks for unit in c.units]
-    total = len(chunk_texts) + len(unit_texts)
-    chunk_vectors: list[np.ndarray] = []
-    unit_vectors: list[np.ndarray] = []
     with tqdm(
-        total=total, desc=f"Indexing {len(articles)} articles", unit="text", disable=not progress
+        total=len(chunk_texts) + len(unit_texts),
+        desc=f"Indexing {len(articles)} articles",
+        unit="text",
+        disable=not progress,
     ) as bar:
-        for start in range(0, len(chunk_texts), _BATCH):
-            batch = chunk_texts[start : start + _BATCH]
-            chunk_vectors.append(embedder.encode(batch))
-            bar.update(len(batch))
-        for start in range(0, len(unit_texts), _BATCH):
-            batch = unit_texts[start : start + _BATCH]
-            unit_vectors.append(embedder.encode(batch))
-            bar.update(len(batch))
+        chunk_vectors = _encode(embedder, chunk_texts, bar)
+        unit_vectors = _encode(embedder, unit_texts, bar)
     manifest = Manifest(
         version=version,
         embedder=EMBEDDER_VERSION,
@@ -72,8 +77,6 @@ def ingest(
         source_digest=digest,
         built_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
-    index = KnowledgeIndex.build(
-        manifest, chunks, np.concatenate(chunk_vectors), np.concatenate(unit_vectors).astype(np.float32)
-    )
+    index = KnowledgeIndex.build(manifest, chunks, chunk_vectors, unit_vectors)
     index.save(index_root)
     return manifest
