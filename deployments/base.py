@@ -35,11 +35,22 @@ async def bounded_async(label: str, work: Awaitable[T], timeout_s: float = START
         raise RuntimeError(f"{label} did not start within {timeout_s:.0f} s") from exc
 
 
-def autoscaling(min_replicas: int = 1, max_replicas: int = 2, target: float = 4) -> dict[str, Any]:
+def serve_options(
+    *, max_ongoing: int, target: float, max_replicas: int = 2, num_cpus: float = 0.25
+) -> dict[str, Any]:
+    """Default Serve options of a csagent deployment (config/serve.yaml may override each one).
+
+    Fractional CPUs: five small deployments share a 2-core machine; autoscaling adds replicas under load.
+    """
     return {
-        "min_replicas": min_replicas,
-        "max_replicas": max_replicas,
-        "target_ongoing_requests": target,
-        "upscale_delay_s": 10,
-        "downscale_delay_s": 60,
+        "ray_actor_options": {"num_cpus": num_cpus},
+        "autoscaling_config": {
+            "min_replicas": 1,
+            "max_replicas": max_replicas,
+            "target_ongoing_requests": target,
+            "upscale_delay_s": 10,
+            "downscale_delay_s": 60,
+        },
+        "max_ongoing_requests": max_ongoing,
+        "health_check_period_s": 10,
     }

@@ -13,7 +13,7 @@ import time
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
-from deployments.base import autoscaling
+from deployments.base import serve_options
 from models.config import GraphConfig
 from models.engines.base import GenerationRequest
 from models.engines.grounded import GroundedEngine, compose
@@ -89,12 +89,7 @@ class ConversationGraph:
 
     @classmethod
     def default_options(cls) -> dict[str, Any]:
-        return {
-            "ray_actor_options": {"num_cpus": 0.25},
-            "autoscaling_config": autoscaling(1, 2, 8),
-            "max_ongoing_requests": 64,
-            "health_check_period_s": 10,
-        }
+        return serve_options(max_ongoing=64, target=8)
 
     async def start(self) -> None:
         """Nothing to load: the graph only composes the other deployments."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from typing import Any
 
-from deployments.base import DeploymentNotReady, autoscaling, bounded_async
+from deployments.base import DeploymentNotReady, bounded_async, serve_options
 from models.config import LLMConfig
 from models.engines.base import GenerationRequest
 from models.engines.chain import EngineChain
@@ -19,12 +19,7 @@ class LLMDeployment:
 
     @classmethod
     def default_options(cls) -> dict[str, Any]:
-        return {
-            "ray_actor_options": {"num_cpus": 0.25},
-            "autoscaling_config": autoscaling(1, 2, 4),
-            "max_ongoing_requests": 16,
-            "health_check_period_s": 10,
-        }
+        return serve_options(max_ongoing=16, target=4)
 
     async def start(self) -> None:
         engines = create_chain_engines(self.config)

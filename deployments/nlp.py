@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from deployments.base import DeploymentNotReady, autoscaling, bounded
+from deployments.base import DeploymentNotReady, bounded, serve_options
 from models.config import NLPConfig, resolve_path
 from models.nlp.embedder import shared_embedder
 from models.nlp.emotion import Emotion, EmotionDetector
@@ -34,12 +34,7 @@ class NLPDeployment:
 
     @classmethod
     def default_options(cls) -> dict[str, Any]:
-        return {
-            "ray_actor_options": {"num_cpus": 0.25},
-            "autoscaling_config": autoscaling(1, 2, 8),
-            "max_ongoing_requests": 32,
-            "health_check_period_s": 10,
-        }
+        return serve_options(max_ongoing=32, target=8)
 
     def _load(self) -> None:
         folder = resolve_path(self.config.intent_model_dir)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from deployments.base import DeploymentNotReady, autoscaling, bounded
+from deployments.base import DeploymentNotReady, bounded, serve_options
 from models.config import RetrievalConfig, resolve_path
 from models.nlp.embedder import shared_embedder
 from models.retrieval import KnowledgeIndex
@@ -17,12 +17,7 @@ class RetrievalDeployment:
 
     @classmethod
     def default_options(cls) -> dict[str, Any]:
-        return {
-            "ray_actor_options": {"num_cpus": 0.25},
-            "autoscaling_config": autoscaling(1, 2, 8),
-            "max_ongoing_requests": 32,
-            "health_check_period_s": 10,
-        }
+        return serve_options(max_ongoing=32, target=8)
 
     def _load(self) -> None:
         self._embedder = shared_embedder()

@@ -7,6 +7,11 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from serve.security import Claims
+from serve.state import AppState
+from serve.storage import conversations, users
+from serve.storage.db import transaction
+
 SOQL_QUESTION = "I get 'System.LimitException: Too many SOQL queries: 101' in my trigger, how do I fix it?"
 
 
@@ -36,3 +41,19 @@ def send(
         json={"content": content, "client_message_id": cid or str(uuid.uuid4())},
         headers=auth(session),
     )
+
+
+async def seed_conversation(state: AppState, organization: str = "Default") -> tuple[Claims, uuid.UUID]:
+    """A user and one conversation stored directly (for tests below the API); returns the caller and its id."""
+    async with transaction(state.sessions) as session:
+        org = await users.get_or_create_organization(session=session, name=organization)
+        user = await users.add_user(session=session, organization_id=org.id, display_name="T", language="en")
+        conversation = await conversations.add_conversation(
+            session=session,
+            organization_id=org.id,
+            user_id=user.id,
+            channel="web",
+            language="en",
+            context={"k": 1},
+        )
+    return Claims(sub=user.id, org=org.id, role="customer"), conversation.id

@@ -13,25 +13,13 @@ from serve.state import AppState
 from serve.storage import messages as message_store
 from serve.storage.db import transaction
 from serve.storage.tables import Conversation, utcnow
-from tests.factories import SOQL_QUESTION
+from tests.factories import SOQL_QUESTION, seed_conversation
 
 
 async def _open(settings: Settings, graph: LocalHandle) -> tuple[AppState, Claims, uuid.UUID]:
     state = await AppState.open(settings, graph)
-    from serve.storage import conversations, users
-
-    async with transaction(state.sessions) as session:
-        org = await users.get_or_create_organization(session=session, name="Default")
-        user = await users.add_user(session=session, organization_id=org.id, display_name="T", language="en")
-        conversation = await conversations.add_conversation(
-            session=session,
-            organization_id=org.id,
-            user_id=user.id,
-            channel="web",
-            language="en",
-            context=None,
-        )
-    return state, Claims(sub=user.id, org=org.id, role="customer"), conversation.id
+    caller, conversation_id = await seed_conversation(state)
+    return state, caller, conversation_id
 
 
 async def _recover(settings: Settings, graph: LocalHandle) -> None:

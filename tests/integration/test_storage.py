@@ -13,24 +13,13 @@ from serve import errors
 from serve.security import Claims
 from serve.settings import Settings
 from serve.state import AppState
-from serve.storage import conversations, users
+from serve.storage import conversations
 from serve.storage import messages as message_store
-from serve.storage.db import transaction
+from tests.factories import seed_conversation
 
 
 async def _setup(state: AppState) -> tuple[Claims, uuid.UUID]:
-    async with transaction(state.sessions) as session:
-        org = await users.get_or_create_organization(session=session, name="Acme")
-        user = await users.add_user(session=session, organization_id=org.id, display_name="A", language="en")
-        conversation = await conversations.add_conversation(
-            session=session,
-            organization_id=org.id,
-            user_id=user.id,
-            channel="web",
-            language="en",
-            context={"k": 1},
-        )
-    return Claims(sub=user.id, org=org.id, role="customer"), conversation.id
+    return await seed_conversation(state, organization="Acme")
 
 
 async def _concurrent_sends(settings: Settings, graph: LocalHandle) -> None:
