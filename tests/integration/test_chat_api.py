@@ -188,3 +188,27 @@ def test_readiness_and_metrics(client: TestClient) -> None:
         "csagent_errors_total",
     ):
         assert name in text, name
+
+
+def test_remaining_not_found_foreign_and_invalid_cases(client: TestClient) -> None:
+    owner, stranger = guest(client), guest(client)
+    chat = conversation(client, owner)
+    exchange = send(client, owner, chat["id"], "hello").json()
+    missing = str(uuid.uuid4())
+    for path in (f"/api/v1/conversations/{missing}/escalate", f"/api/v1/conversations/{missing}/close"):
+        response = client.post(path, headers=auth(owner))
+        assert response.status_code == 404 and response.json()["error"]["code"] == "conversation_not_found"
+    feedback = f"/api/v1/conversations/{chat['id']}/messages/{exchange['reply']['id']}/feedback"
+    assert client.post(feedback, json={"rating": "up"}, headers=auth(stranger)).status_code == 404
+    long_reason = client.post(
+        f"/api/v1/conversations/{chat['id']}/escalate", json={"reason": "x" * 2001}, headers=auth(owner)
+    )
+    assert long_reason.status_code == 422
+    negative = client.get(f"/api/v1/conversations/{chat['id']}/messages?after_seq=-1", headers=auth(owner))
+    assert negative.status_code == 422
+    too_many = client.get(f"/api/v1/conversations/{chat['id']}/messages?limit=1000", headers=auth(owner))
+    assert too_many.status_code == 422
+    others = client.get("/api/v1/conversations", headers=auth(stranger)).json()
+    assert others == {"items": [], "next_cursor": None}
+    no_token = client.post("/api/v1/conversations", json={})
+    assert no_token.status_code == 401
