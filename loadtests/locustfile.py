@@ -153,6 +153,7 @@ class ScenarioShape(LoadTestShape):
 
     SCENARIOS: dict[str, list[tuple[int, int, float]]] = {
         "steady": [(60, 20, 5)],
+        "smoke": [(20, 6, 3)],
         "spike": [(20, 5, 5), (40, 60, 30), (70, 5, 10)],
         "soak": [(600, 15, 2)],
         "scale": [(30, 5, 5), (150, 80, 2), (270, 2, 5)],
