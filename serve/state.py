@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -18,6 +19,10 @@ from serve.settings import Settings
 from serve.storage.db import create_engine, migrate, session_factory
 
 
+class Drainable(Protocol):
+    async def drain(self) -> None: ...
+
+
 @dataclass
 class AppState:
     settings: Settings
@@ -29,6 +34,7 @@ class AppState:
     sweeper: Sweeper
     graph: Any
     limiter: RateLimiter
+    sockets: set[Drainable] = field(default_factory=set)
 
     @classmethod
     async def open(cls, settings: Settings, graph: GraphHandle, *, run_migrations: bool = True) -> AppState:
@@ -58,7 +64,13 @@ class AppState:
             settings, engine, sessions, broker, chat, runner, sweeper, graph, RateLimiter(settings.redis_url)
         )
 
+    async def drain_sockets(self) -> None:
+        """Tell every open socket to reconnect (1012): on a downscale or restart nothing is lost, because a
+        reconnecting client re-subscribes with its last seq and resends unacknowledged messages."""
+        await asyncio.gather(*(socket.drain() for socket in list(self.sockets)), return_exceptions=True)
+
     async def close(self) -> None:
+        await self.drain_sockets()
         await self.sweeper.stop()
         await self.runner.shutdown()
         await self.broker.close()

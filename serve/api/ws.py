@@ -38,6 +38,7 @@ from serve.storage import messages as message_store
 
 router = APIRouter()
 CLOSE_UNAUTHORIZED = 4401
+CLOSE_RESTARTING = 1012
 _REPLAY_PAGE = 200
 
 
@@ -198,6 +199,13 @@ class ChatSocket:
             # A resend of an answered message: give this socket the stored reply again.
             self.send(MessageEvent(message=submitted.reply).model_dump(mode="json"))
 
+    async def drain(self) -> None:
+        """Close with 1012 (service restart): the client reconnects, to another replica if this one is going."""
+        with contextlib.suppress(Exception):
+            await self.ws.close(
+                code=CLOSE_RESTARTING, reason="server restarting; reconnect and subscribe again"
+            )
+
     async def close(self) -> None:
         for conversation_id in list(self.subscriptions):
             self._unsubscribe(conversation_id)
@@ -237,6 +245,7 @@ async def chat_socket(websocket: WebSocket) -> None:
         await websocket.close(code=CLOSE_UNAUTHORIZED, reason="invalid or missing token")
         return
     socket = ChatSocket(websocket, state, caller)
+    state.sockets.add(socket)
     metrics.WEBSOCKETS.inc()
     writer = asyncio.create_task(socket.writer())
     try:
@@ -258,6 +267,7 @@ async def chat_socket(websocket: WebSocket) -> None:
     except WebSocketDisconnect:
         pass
     finally:
+        state.sockets.discard(socket)
         metrics.WEBSOCKETS.dec()
         await socket.close()
         with contextlib.suppress(Exception):

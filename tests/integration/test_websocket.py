@@ -200,3 +200,16 @@ def test_auth_frame_works_and_silence_closes_with_4401(settings: Any, graph: Loc
         with pytest.raises(WebSocketDisconnect) as closed, client.websocket_connect("/api/v1/ws") as ws:
             ws.receive_json()
         assert closed.value.code == 4401
+
+
+def test_draining_a_replica_tells_sockets_to_reconnect(client: TestClient) -> None:
+    session = guest(client)
+    with _connect(client, session) as ws:
+        ws.send_json({"type": "ping"})
+        assert ws.receive_json() == {"type": "pong"}
+        state = client.app.state.csagent  # type: ignore[attr-defined]
+        assert len(state.sockets) == 1
+        client.portal.call(state.drain_sockets)  # type: ignore[union-attr]
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_json()
+    assert closed.value.code == 1012
