@@ -14,6 +14,7 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
 from deployments.base import serve_options
+from deployments.telemetry import DeploymentMetrics
 from models.config import GraphConfig
 from models.engines.base import GenerationRequest
 from models.engines.grounded import GroundedEngine, compose
@@ -86,6 +87,13 @@ class ConversationGraph:
         self._llm = llm
         self.config = GraphConfig.model_validate(config or {})
         self._guard_fallback = GroundedEngine("grounded", "1.0")
+        self._metrics = DeploymentMetrics(
+            "graph",
+            {
+                "graph_routes": "Turns by route (answer, small_talk, handoff, complaint).",
+                "graph_escalation_suggestions": "Turns that suggested a hand-off, by reason.",
+            },
+        )
 
     @classmethod
     def default_options(cls) -> dict[str, Any]:
@@ -271,6 +279,9 @@ class ConversationGraph:
             tokens=usage,
             escalation_reasons=reasons,
         )
+        self._metrics.count("graph_routes", route)
+        for reason in reasons:
+            self._metrics.count("graph_escalation_suggestions", reason)
         yield {"type": "final", "content": content.strip(), "meta": meta.model_dump(), "failed": failed}
 
     async def _generate(

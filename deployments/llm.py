@@ -6,6 +6,7 @@ from collections.abc import AsyncGenerator
 from typing import Any
 
 from deployments.base import DeploymentNotReady, bounded_async, serve_options
+from deployments.telemetry import DeploymentMetrics
 from models.config import LLMConfig
 from models.engines.base import GenerationRequest
 from models.engines.chain import EngineChain
@@ -16,6 +17,13 @@ class LLMDeployment:
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = LLMConfig.model_validate(config)
         self._chain: EngineChain | None = None
+        self._metrics = DeploymentMetrics(
+            "llm",
+            {
+                "llm_engine_fallbacks": "Engines that failed before answering, by engine.",
+                "llm_tokens": "Completion tokens, by engine.",
+            },
+        )
 
     @classmethod
     def default_options(cls) -> dict[str, Any]:
@@ -34,8 +42,16 @@ class LLMDeployment:
         if self._chain is None:
             raise DeploymentNotReady("llm is starting")
         parsed = GenerationRequest.model_validate(request)
-        async for item in self._chain.stream(parsed, start_at=start_at):
-            yield item.model_dump()
+        engine = "none"
+        with self._metrics.timed("generate"):
+            async for item in self._chain.stream(parsed, start_at=start_at):
+                if item.type == "engine":
+                    engine = item.name
+                    for failed in item.fallback_from:
+                        self._metrics.count("llm_engine_fallbacks", failed)
+                elif item.type == "done":
+                    self._metrics.count("llm_tokens", engine, item.completion_tokens)
+                yield item.model_dump()
 
     async def engines(self) -> list[str]:
         return self._chain.names() if self._chain else []

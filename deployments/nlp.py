@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from deployments.base import DeploymentNotReady, bounded, serve_options
+from deployments.telemetry import DeploymentMetrics
 from models.config import NLPConfig, resolve_path
 from models.nlp.embedder import shared_embedder
 from models.nlp.emotion import Emotion, EmotionDetector
@@ -31,6 +32,7 @@ class NLPDeployment:
         self.config = NLPConfig.model_validate(config)
         self._classifier: IntentClassifier | None = None
         self._quick_replies: dict[str, list[str]] = {}
+        self._metrics = DeploymentMetrics("nlp", {"intents": "Messages by predicted intent."})
 
     @classmethod
     def default_options(cls) -> dict[str, Any]:
@@ -53,8 +55,10 @@ class NLPDeployment:
         """Understand one message; returns `Understanding` as a dict (plain data crosses the Ray boundary)."""
         if self._classifier is None:
             raise DeploymentNotReady("nlp is starting")
-        intent = self._classifier.predict(self._embedder.encode([text]), [text])[0]
-        sentiment = self._sentiment.analyze(text)
+        with self._metrics.timed("analyze"):
+            intent = self._classifier.predict(self._embedder.encode([text]), [text])[0]
+            sentiment = self._sentiment.analyze(text)
+        self._metrics.count("intents", intent.name)
         return Understanding(
             intent=intent,
             sentiment=sentiment,

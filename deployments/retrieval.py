@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from deployments.base import DeploymentNotReady, bounded, serve_options
+from deployments.telemetry import DeploymentMetrics
 from models.config import RetrievalConfig, resolve_path
 from models.nlp.embedder import shared_embedder
 from models.retrieval import KnowledgeIndex
@@ -14,6 +15,7 @@ class RetrievalDeployment:
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = RetrievalConfig.model_validate(config)
         self._index: KnowledgeIndex | None = None
+        self._metrics = DeploymentMetrics("retrieval")
 
     @classmethod
     def default_options(cls) -> dict[str, Any]:
@@ -30,8 +32,9 @@ class RetrievalDeployment:
         """Top passages with scores and per-unit scores; `index_version` says which index answered."""
         if self._index is None:
             raise DeploymentNotReady("retrieval is starting")
-        vector = self._embedder.encode([query])[0]
-        passages = self._index.search(vector, query, top_k or self.config.top_k)
+        with self._metrics.timed("search"):
+            vector = self._embedder.encode([query])[0]
+            passages = self._index.search(vector, query, top_k or self.config.top_k)
         return {
             "index_version": self._index.version,
             "min_score": self.config.min_score,
