@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup prepare lint typecheck contract contract-check bench load unit clean
+.PHONY: run test setup prepare lint typecheck contract contract-check bench bench-rest load unit clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ unit: prepare
 
 bench: prepare
 	$(PY) -m loadtests.bench
+
+bench-rest: prepare
+	$(PY) -m loadtests.rest_compare
 
 $(VENV)/.load-installed: requirements-load.txt $(STAMP)
 	$(PY) -m pip install --quiet -r requirements-load.txt

@@ -105,7 +105,7 @@ def raw_engine_ttft(question: str) -> float:
 
 
 def start_cluster(
-    port: int, database: Path, *, rate_limits: bool = False
+    port: int, database: Path, *, rate_limits: bool = False, database_url: str | None = None
 ) -> tuple[subprocess.Popen[bytes], float]:
     """`csagent up` in a new process group on `port`; returns it and the seconds until /api/ready said 200.
 
@@ -115,7 +115,7 @@ def start_cluster(
         **os.environ,
         "CSAGENT_RATE_LIMIT__ENABLED": "true" if rate_limits else "false",
         "CSAGENT_HTTP_PORT": str(port),
-        "CSAGENT_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+        "CSAGENT_DATABASE_URL": database_url or f"sqlite+aiosqlite:///{database}",
         "CSAGENT_RAY__INCLUDE_DASHBOARD": "true",
         "CSAGENT_RAY__DASHBOARD_PORT": str(_free_port()),
     }
