@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup prepare lint typecheck contract contract-check bench bench-rest load unit clean
+.PHONY: run test setup prepare lint typecheck contract contract-check bench bench-rest bench-ws load unit clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,9 @@ bench: prepare
 
 bench-rest: prepare
 	$(PY) -m loadtests.rest_compare
+
+bench-ws: prepare
+	$(PY) -m loadtests.ws_capacity
 
 $(VENV)/.load-installed: requirements-load.txt $(STAMP)
 	$(PY) -m pip install --quiet -r requirements-load.txt
