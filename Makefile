@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup prepare lint typecheck contract contract-check bench bench-rest bench-ws load unit clean
+.PHONY: run test setup prepare lint typecheck contract contract-check bench bench-rest bench-ws bench-scale load unit clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,9 @@ bench-rest: prepare
 
 bench-ws: prepare
 	$(PY) -m loadtests.ws_capacity
+
+bench-scale: prepare $(VENV)/.load-installed
+	$(PY) -m loadtests.scaling
 
 $(VENV)/.load-installed: requirements-load.txt $(STAMP)
 	$(PY) -m pip install --quiet -r requirements-load.txt

@@ -105,7 +105,12 @@ def raw_engine_ttft(question: str) -> float:
 
 
 def start_cluster(
-    port: int, database: Path, *, rate_limits: bool = False, database_url: str | None = None
+    port: int,
+    database: Path,
+    *,
+    rate_limits: bool = False,
+    database_url: str | None = None,
+    serve_config: Path | None = None,
 ) -> tuple[subprocess.Popen[bytes], float]:
     """`csagent up` in a new process group on `port`; returns it and the seconds until /api/ready said 200.
 
@@ -121,7 +126,13 @@ def start_cluster(
     }
     started = time.monotonic()
     process = subprocess.Popen(
-        [sys.executable, "-m", "serve.cli", "up"],
+        [
+            sys.executable,
+            "-m",
+            "serve.cli",
+            "up",
+            *(["--serve-config", str(serve_config)] if serve_config else []),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

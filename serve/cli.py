@@ -82,9 +82,9 @@ def cmd_prepare(_args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve_config() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+def _serve_config(path: Path = SERVE_CONFIG) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """(app args, per-deployment options) from config/serve.yaml, so `csagent up` matches `serve deploy`."""
-    config = yaml.safe_load(SERVE_CONFIG.read_text())
+    config = yaml.safe_load(path.read_text())
     app = config["applications"][0]
     deployments = {d["name"]: {k: v for k, v in d.items() if k != "name"} for d in app.get("deployments", [])}
     return dict(app.get("args") or {}), deployments
@@ -126,7 +126,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         _temp_dir=str(temp_dir) if not settings.ray.address else None,
         log_to_driver=args.verbose,
     )
-    app_args, deployments = _serve_config()
+    app_args, deployments = _serve_config(resolve_path(Path(args.serve_config)))
     app_args = {**app_args, "deployments": {**app_args.get("deployments", {}), **deployments}}
     serve.start(http_options={"host": host, "port": port})
     serve.run(build_app(app_args), name="csagent", route_prefix="/", blocking=False)
@@ -241,6 +241,11 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     up = commands.add_parser("up", help="start Ray and the Serve application (make run)")
     up.add_argument("--verbose", action="store_true", help="show replica logs in this terminal")
+    up.add_argument(
+        "--serve-config",
+        default=str(SERVE_CONFIG),
+        help="Serve config whose args and deployment options to use",
+    )
     up.set_defaults(func=cmd_up)
     commands.add_parser("prepare", help="build the index and classifier, migrate the database").set_defaults(
         func=cmd_prepare
