@@ -17,6 +17,23 @@ from loadtests.slo import SLO_FILE, Objectives, check
 OUT = Path("var/loadtests")
 
 
+def locust_command(port: int, prefix: Path) -> list[str]:
+    """A headless Locust run of loadtests/locustfile.py against the local cluster on `port`, CSV under `prefix`."""
+    return [
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        "loadtests/locustfile.py",
+        "--headless",
+        "--host",
+        f"http://127.0.0.1:{port}",
+        "--csv",
+        str(prefix),
+        "--only-summary",
+    ]
+
+
 def main() -> int:
     import yaml
 
@@ -29,23 +46,7 @@ def main() -> int:
     prefix = OUT / scenario
     try:
         subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "locust",
-                "-f",
-                "loadtests/locustfile.py",
-                "--headless",
-                "--host",
-                f"http://127.0.0.1:{port}",
-                "--csv",
-                str(prefix),
-                "--html",
-                f"{prefix}.html",
-                "--only-summary",
-                "--stop-timeout",
-                "10",
-            ],
+            [*locust_command(port, prefix), "--html", f"{prefix}.html", "--stop-timeout", "10"],
             env={**os.environ, "CSAGENT_SCENARIO": scenario},
             check=False,
             timeout=1800,

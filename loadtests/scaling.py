@@ -16,6 +16,7 @@ from pathlib import Path
 import psutil
 
 from loadtests.bench import _free_port, start_cluster
+from loadtests.run import locust_command
 from serve.builder import DEPLOYMENT_NAMES
 
 OUT = Path("var/loadtests")
@@ -45,19 +46,7 @@ def main() -> int:
     cluster, _ = start_cluster(port, database, serve_config=DEMO_CONFIG)
     prefix = OUT / f"scaling-{scenario}"
     locust = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "locust",
-            "-f",
-            "loadtests/locustfile.py",
-            "--headless",
-            "--host",
-            f"http://127.0.0.1:{port}",
-            "--csv",
-            str(prefix),
-            "--only-summary",
-        ],
+        locust_command(port, prefix),
         env={**os.environ, "CSAGENT_SCENARIO": scenario},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
