@@ -22,13 +22,11 @@ class DeploymentNotReady(RuntimeError):
 
 async def bounded(label: str, work: Callable[[], T], timeout_s: float = START_TIMEOUT_S) -> T:
     """Run blocking start-up work in a thread, failing clearly after `timeout_s`."""
-    try:
-        return await asyncio.wait_for(asyncio.to_thread(work), timeout=timeout_s)
-    except TimeoutError as exc:
-        raise RuntimeError(f"{label} did not start within {timeout_s:.0f} s") from exc
+    return await bounded_async(label, asyncio.to_thread(work), timeout_s)
 
 
 async def bounded_async(label: str, work: Awaitable[T], timeout_s: float = START_TIMEOUT_S) -> T:
+    """Await start-up work, failing clearly after `timeout_s`."""
     try:
         return await asyncio.wait_for(work, timeout=timeout_s)
     except TimeoutError as exc:

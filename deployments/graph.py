@@ -10,7 +10,7 @@ back. Events it yields (plain dicts):
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import Any
 
 from deployments.base import serve_options
@@ -88,7 +88,6 @@ class ConversationGraph:
         self.config = GraphConfig.model_validate(config or {})
         self._guard_fallback = GroundedEngine("grounded", "1.0")
         self._metrics = DeploymentMetrics(
-            "graph",
             {
                 "graph_routes": "Turns by route (answer, small_talk, handoff, complaint).",
                 "graph_escalation_suggestions": "Turns that suggested a hand-off, by reason.",
@@ -119,26 +118,20 @@ class ConversationGraph:
     def _escalation(
         self, request: TurnRequest, low_confidence: bool, negative: bool, intent: str
     ) -> list[str]:
+        """Why this turn suggests a person: asked for one, or N low-confidence / negative turns in a row."""
+        earlier = [item.meta for item in request.history if item.role == "assistant" and item.meta]
+
+        def streak(now: bool, turns: int, held: Callable[[dict[str, Any]], bool]) -> bool:
+            before = turns - 1  # this turn is the last of the streak
+            return now and len(earlier) >= before and all(held(m) for m in earlier[len(earlier) - before :])
+
         reasons = []
         if intent == "talk_to_human":
             reasons.append("explicit_request")
-        earlier = [item.meta for item in request.history if item.role == "assistant" and item.meta]
-        need_low = self.config.low_confidence_turns - 1
-        if (
-            low_confidence
-            and need_low <= len(earlier)
-            and all(m.get("low_confidence") for m in earlier[-need_low:] if need_low)
-        ):
+        if streak(low_confidence, self.config.low_confidence_turns, lambda m: bool(m.get("low_confidence"))):
             reasons.append("low_confidence")
-        need_negative = self.config.negative_turns - 1
-        if (
-            negative
-            and need_negative <= len(earlier)
-            and all(
-                m.get("sentiment", {}).get("label") == "negative"
-                for m in earlier[-need_negative:]
-                if need_negative
-            )
+        if streak(
+            negative, self.config.negative_turns, lambda m: m.get("sentiment", {}).get("label") == "negative"
         ):
             reasons.append("negative_sentiment")
         return reasons
@@ -158,12 +151,13 @@ class ConversationGraph:
         emotion = understood["emotion"]
         language = understood["language"]["code"]
 
-        opening: list[str] = []
         notice = language_notice(language)
-        if notice:
-            opening.append(notice)
-        if emotion["label"] in TONE:
-            opening.append(TONE[emotion["label"]])
+        tone = TONE.get(emotion["label"])
+
+        def opening(with_tone: bool) -> str:
+            """The language notice and, where the reply is going to help, the acknowledgement of the mood."""
+            lines = [line for line in (notice, tone if with_tone else None) if line]
+            return " ".join(lines) + "\n\n" if lines else ""
 
         route = "answer"
         passages: list[Passage] = []
@@ -190,8 +184,7 @@ class ConversationGraph:
         elif intent["name"] in _PERSON_INTENTS:
             route, body = "handoff", _PERSON_INTENTS[intent["name"]]
         elif intent["name"] == "complaint":
-            route, body = "complaint", COMPLAINT
-            opening = [line for line in opening if line not in TONE.values()]
+            route, body = "complaint", COMPLAINT  # the complaint reply apologises itself
 
         if route == "answer":
             mark = time.perf_counter()
@@ -215,11 +208,10 @@ class ConversationGraph:
                 history=[{"role": h.role, "content": h.content} for h in request.history[-4:]],
                 min_evidence_score=min_score,
             )
-            if not evidence:
-                opening = [line for line in opening if line not in TONE.values()]
             mark = time.perf_counter()
-            if opening:
-                yield delta(" ".join(opening) + "\n\n")
+            # "Here is what should fix it" only when there is an answer to give.
+            if start := opening(with_tone=bool(evidence)):
+                yield delta(start)
             async for event in self._generate(generation, evidence):
                 kind = event["type"]
                 if kind == "engine":
@@ -241,8 +233,7 @@ class ConversationGraph:
             timings.generation_ms = _ms(mark)
         else:
             mark = time.perf_counter()
-            text = (" ".join(opening) + "\n\n" if opening else "") + body
-            yield delta(text)
+            yield delta(opening(with_tone=route != "complaint") + body)
             timings.generation_ms = _ms(mark)
 
         low_confidence = intent["name"] == OUT_OF_SCOPE or (route == "answer" and not cited)

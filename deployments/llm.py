@@ -18,7 +18,6 @@ class LLMDeployment:
         self.config = LLMConfig.model_validate(config)
         self._chain: EngineChain | None = None
         self._metrics = DeploymentMetrics(
-            "llm",
             {
                 "llm_engine_fallbacks": "Engines that failed before answering, by engine.",
                 "llm_tokens": "Completion tokens, by engine.",
@@ -52,9 +51,6 @@ class LLMDeployment:
                 elif item.type == "done":
                     self._metrics.count("llm_tokens", engine, item.completion_tokens)
                 yield item.model_dump()
-
-    async def engines(self) -> list[str]:
-        return self._chain.names() if self._chain else []
 
     async def check_health(self) -> None:
         if self._chain is None:

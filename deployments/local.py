@@ -18,12 +18,9 @@ class _Call:
         self._stream = stream
 
     def remote(self, *args: Any, **kwargs: Any) -> Any:
-        function = getattr(self._target, self._method)
-        result = function(*args, **kwargs)
-        if self._stream:
-            if not inspect.isasyncgen(result):
-                raise TypeError(f"{self._method} is not a streaming method")
-            return result
+        result = getattr(self._target, self._method)(*args, **kwargs)
+        if self._stream and not inspect.isasyncgen(result):
+            raise TypeError(f"{self._method} is not a streaming method")
         return result
 
 

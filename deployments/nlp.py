@@ -32,7 +32,7 @@ class NLPDeployment:
         self.config = NLPConfig.model_validate(config)
         self._classifier: IntentClassifier | None = None
         self._quick_replies: dict[str, list[str]] = {}
-        self._metrics = DeploymentMetrics("nlp", {"intents": "Messages by predicted intent."})
+        self._metrics = DeploymentMetrics({"intents": "Messages by predicted intent."})
 
     @classmethod
     def default_options(cls) -> dict[str, Any]:

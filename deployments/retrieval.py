@@ -15,7 +15,7 @@ class RetrievalDeployment:
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = RetrievalConfig.model_validate(config)
         self._index: KnowledgeIndex | None = None
-        self._metrics = DeploymentMetrics("retrieval")
+        self._metrics = DeploymentMetrics()
 
     @classmethod
     def default_options(cls) -> dict[str, Any]:
@@ -40,11 +40,6 @@ class RetrievalDeployment:
             "min_score": self.config.min_score,
             "passages": [p.model_dump() for p in passages],
         }
-
-    async def info(self) -> dict[str, Any]:
-        if self._index is None:
-            raise DeploymentNotReady("retrieval is starting")
-        return self._index.manifest.model_dump()
 
     async def check_health(self) -> None:
         if self._index is None:

@@ -29,8 +29,7 @@ def _in_replica() -> bool:
 class DeploymentMetrics:
     """Calls, failures and latency per deployment method; plus named counters a deployment declares."""
 
-    def __init__(self, deployment: str, counters: dict[str, str] | None = None) -> None:
-        self.deployment = deployment
+    def __init__(self, counters: dict[str, str] | None = None) -> None:
         self._calls: Any = None
         self._latency: Any = None
         self._counters: dict[str, Any] = {}

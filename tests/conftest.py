@@ -50,30 +50,26 @@ def graph(prepared: None, base_settings: Settings) -> LocalHandle:
     return asyncio.run(build_local_graph(base_settings))
 
 
-async def _postgres_database() -> str:
-    """A fresh database on the real PostgreSQL for this test session."""
+async def _admin(statement: str) -> None:
+    """Run one statement on the PostgreSQL server's `test` database (CREATE/DROP DATABASE need no transaction)."""
     import asyncpg
 
-    name = f"csagent_test_{uuid.uuid4().hex[:8]}"
-    admin = POSTGRES_URL.replace("postgresql+asyncpg://", "postgresql://")
-    connection = await asyncpg.connect(admin)
+    connection = await asyncpg.connect(POSTGRES_URL.replace("postgresql+asyncpg://", "postgresql://"))
     try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
+        await connection.execute(statement)
     finally:
         await connection.close()
+
+
+async def _postgres_database() -> str:
+    """A fresh database on the real PostgreSQL for this test session."""
+    name = f"csagent_test_{uuid.uuid4().hex[:8]}"
+    await _admin(f'CREATE DATABASE "{name}"')
     return POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
 
 
 async def _drop_postgres_database(url: str) -> None:
-    import asyncpg
-
-    name = url.rsplit("/", 1)[1]
-    admin = POSTGRES_URL.replace("postgresql+asyncpg://", "postgresql://")
-    connection = await asyncpg.connect(admin)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
+    await _admin(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")

@@ -35,7 +35,6 @@ class Selected(BaseModel):
     passage_rank: int
     article_id: str
     unit: ScoredUnit
-    score: float
 
 
 def _similar(a: str, b: str) -> bool:
@@ -60,7 +59,7 @@ def _chunk_units(passage: Passage, rank: int, budget: int, with_code: bool) -> l
         if code:
             keep.add(code[0].position)
     return [
-        Selected(passage_rank=rank, article_id=passage.article_id, unit=u, score=u.score)
+        Selected(passage_rank=rank, article_id=passage.article_id, unit=u)
         for u in passage.units
         if u.position in keep
     ]
@@ -121,11 +120,7 @@ def select_units(question: str, passages: list[Passage], max_sentences: int) -> 
         best = sorted((u for u in second.units if u.kind == "prose"), key=lambda u: u.score, reverse=True)[:2]
         for unit in sorted(best, key=lambda u: u.position):
             if unit.score >= _FLOOR and not any(_similar(unit.text, other.unit.text) for other in chosen):
-                chosen.append(
-                    Selected(
-                        passage_rank=len(primary), article_id=second.article_id, unit=unit, score=unit.score
-                    )
-                )
+                chosen.append(Selected(passage_rank=len(primary), article_id=second.article_id, unit=unit))
     return chosen
 
 

@@ -93,6 +93,3 @@ class Broker:
         self, conversation_id: uuid.UUID, event: dict[str, Any], origin: str | None = None
     ) -> None:
         self._deliver(conversation_id, Envelope(event, origin))
-
-    def subscriber_count(self, conversation_id: uuid.UUID) -> int:
-        return len(self._subscriptions.get(conversation_id, ()))

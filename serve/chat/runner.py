@@ -71,9 +71,6 @@ class TurnRunner:
         if event:
             event.set()
 
-    def running(self) -> int:
-        return len(self._tasks)
-
     async def wait(self, reply_id: uuid.UUID, timeout_s: float) -> None:
         """Until the reply is stored (by this replica or another), or the timeout."""
         deadline = time.monotonic() + timeout_s
