@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class HistoryItem(BaseModel):
@@ -25,41 +25,48 @@ class TurnRequest(BaseModel):
     request_id: str | None = None
 
 
-class IntentMeta(BaseModel):
+class WireModel(BaseModel):
+    """A model sent to clients: in its serialization JSON Schema every field is required (defaults are always
+    sent), so the UI's generated types need no optional checks."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+
+class IntentMeta(WireModel):
     name: str
     confidence: float
 
 
-class SentimentMeta(BaseModel):
+class SentimentMeta(WireModel):
     label: Literal["negative", "neutral", "positive"]
     score: float
 
 
-class EmotionMeta(BaseModel):
+class EmotionMeta(WireModel):
     label: str
     score: float
 
 
-class Citation(BaseModel):
+class Citation(WireModel):
     id: str
     title: str
     url: str | None = None
     snippet: str
 
 
-class ModelMeta(BaseModel):
+class ModelMeta(WireModel):
     name: str
     version: str
 
 
-class Timings(BaseModel):
+class Timings(WireModel):
     nlp_ms: float = 0.0
     retrieval_ms: float = 0.0
     generation_ms: float = 0.0
     storage_ms: float = 0.0
 
 
-class ReplyMeta(BaseModel):
+class ReplyMeta(WireModel):
     """`meta` of an assistant message: the contract's fields first, then our additions."""
 
     intent: IntentMeta

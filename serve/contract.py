@@ -23,7 +23,7 @@ def openapi_document() -> dict[str, Any]:
 
 def frames_schema() -> dict[str, Any]:
     client = client_frame_adapter.json_schema(ref_template="#/$defs/{model}")
-    server = server_event_adapter.json_schema(ref_template="#/$defs/{model}")
+    server = server_event_adapter.json_schema(ref_template="#/$defs/{model}", mode="serialization")
     definitions = {**client.pop("$defs", {}), **server.pop("$defs", {})}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
 
+from models.turn import WireModel
 from serve.schemas import Conversation, Message
 
 
@@ -51,19 +52,19 @@ ClientFrame = Annotated[
 client_frame_adapter: TypeAdapter[ClientFrame] = TypeAdapter(ClientFrame)
 
 
-class AckEvent(BaseModel):
+class AckEvent(WireModel):
     type: Literal["message.ack"] = "message.ack"
     client_message_id: uuid.UUID
     message: Message
 
 
-class AssistantTypingEvent(BaseModel):
+class AssistantTypingEvent(WireModel):
     type: Literal["assistant.typing"] = "assistant.typing"
     conversation_id: uuid.UUID
     state: Literal["start", "stop"]
 
 
-class DeltaEvent(BaseModel):
+class DeltaEvent(WireModel):
     type: Literal["assistant.delta"] = "assistant.delta"
     conversation_id: uuid.UUID
     message_id: uuid.UUID
@@ -71,17 +72,17 @@ class DeltaEvent(BaseModel):
     delta: str
 
 
-class MessageEvent(BaseModel):
+class MessageEvent(WireModel):
     type: Literal["message"] = "message"
     message: Message
 
 
-class ConversationUpdatedEvent(BaseModel):
+class ConversationUpdatedEvent(WireModel):
     type: Literal["conversation.updated"] = "conversation.updated"
     conversation: Conversation
 
 
-class UserTypingEvent(BaseModel):
+class UserTypingEvent(WireModel):
     """Another participant (a second tab, later a human agent) is typing."""
 
     type: Literal["typing"] = "typing"
@@ -89,11 +90,11 @@ class UserTypingEvent(BaseModel):
     state: Literal["start", "stop"]
 
 
-class PongEvent(BaseModel):
+class PongEvent(WireModel):
     type: Literal["pong"] = "pong"
 
 
-class ErrorEvent(BaseModel):
+class ErrorEvent(WireModel):
     type: Literal["error"] = "error"
     code: str
     message: str

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
-from models.turn import ReplyMeta
+from models.turn import ReplyMeta, WireModel
 
 Role = Literal["customer", "agent", "admin"]
 MessageRole = Literal["user", "assistant", "agent", "system"]
@@ -23,7 +23,7 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class User(BaseModel):
+class User(WireModel):
     id: uuid.UUID
     email: str | None = None
     display_name: str
@@ -32,7 +32,7 @@ class User(BaseModel):
     language: str
 
 
-class Session(BaseModel):
+class Session(WireModel):
     access_token: str
     refresh_token: str
     token_type: Literal["bearer"] = "bearer"
@@ -61,13 +61,13 @@ class RefreshIn(_In):
     refresh_token: Annotated[str, StringConstraints(min_length=10, max_length=200)]
 
 
-class Case(BaseModel):
+class Case(WireModel):
     id: uuid.UUID
     number: str
     url: str | None = None
 
 
-class Conversation(BaseModel):
+class Conversation(WireModel):
     id: uuid.UUID
     status: ConversationStatus
     channel: Channel
@@ -86,12 +86,12 @@ class ConversationIn(_In):
     )
 
 
-class ConversationPage(BaseModel):
+class ConversationPage(WireModel):
     items: list[Conversation]
     next_cursor: str | None
 
 
-class Message(BaseModel):
+class Message(WireModel):
     id: uuid.UUID
     conversation_id: uuid.UUID
     seq: int
@@ -103,7 +103,7 @@ class Message(BaseModel):
     meta: ReplyMeta | dict[str, Any] = Field(default_factory=dict)
 
 
-class MessagePage(BaseModel):
+class MessagePage(WireModel):
     items: list[Message]
     has_more: bool
 
@@ -113,7 +113,7 @@ class MessageIn(_In):
     client_message_id: uuid.UUID
 
 
-class Exchange(BaseModel):
+class Exchange(WireModel):
     message: Message
     reply: Message
 
@@ -127,21 +127,21 @@ class EscalateIn(_In):
     reason: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 
-class Health(BaseModel):
+class Health(WireModel):
     status: Literal["ok"] = "ok"
 
 
-class Readiness(BaseModel):
+class Readiness(WireModel):
     ready: bool
     checks: dict[str, str]
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(WireModel):
     code: str
     message: str
     details: dict[str, Any] = Field(default_factory=dict)
     request_id: str | None = None
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(WireModel):
     error: ErrorDetail

@@ -1,0 +1,253 @@
+// Generated from ../contract by `npm run gen:types`. Do not edit: change the server's pydantic models.
+/**
+ * Frames of GET /api/v1/ws; see shared/contract.md.
+ */
+export type CsagentWebSocketFrames = ClientFrame | ServerEvent;
+export type ClientFrame = AuthFrame | SubscribeFrame | SendFrame | TypingFrame | PingFrame;
+export type Token = string;
+export type Type = "auth";
+export type AfterSeq = number;
+export type ConversationId = string;
+export type Type1 = "subscribe";
+export type ClientMessageId = string;
+export type Content = string;
+export type ConversationId1 = string;
+export type Type2 = "message.send";
+export type ConversationId2 = string;
+export type State = "start" | "stop";
+export type Type3 = "typing";
+export type Type4 = "ping";
+export type ServerEvent =
+  | AckEvent
+  | AssistantTypingEvent
+  | DeltaEvent
+  | MessageEvent
+  | ConversationUpdatedEvent
+  | UserTypingEvent
+  | PongEvent
+  | ErrorEvent;
+export type ClientMessageId1 = string;
+export type ClientMessageId2 = string | null;
+export type Content1 = string;
+export type ConversationId3 = string;
+export type CreatedAt = string;
+export type Id = string;
+export type Meta =
+  | ReplyMeta
+  | {
+      [k: string]: unknown | undefined;
+    };
+export type Id1 = string;
+export type Snippet = string;
+export type Title = string;
+export type Url = string | null;
+export type Citations = Citation[];
+export type Confidence = number;
+export type Label = string;
+export type Score = number;
+export type Entities = {
+  [k: string]: unknown | undefined;
+}[];
+export type EscalationReasons = string[];
+export type EscalationSuggested = boolean;
+export type FallbackFrom = string[];
+export type Guard = {
+  [k: string]: unknown | undefined;
+} | null;
+export type IndexVersion = string | null;
+export type Confidence1 = number;
+export type Name = string;
+export type Language = string;
+export type LatencyMs = number;
+export type LowConfidence = boolean;
+export type Name1 = string;
+export type Version = string;
+export type QuickReplies = string[];
+export type Route = string;
+export type Label1 = "negative" | "neutral" | "positive";
+export type Score1 = number;
+export type GenerationMs = number;
+export type NlpMs = number;
+export type RetrievalMs = number;
+export type StorageMs = number;
+export type TtftMs = number | null;
+export type Role = "user" | "assistant" | "agent" | "system";
+export type Seq = number;
+export type Status = "complete" | "streaming" | "failed";
+export type Type5 = "message.ack";
+export type ConversationId4 = string;
+export type State1 = "start" | "stop";
+export type Type6 = "assistant.typing";
+export type ConversationId5 = string;
+export type Delta = string;
+export type Index = number;
+export type MessageId = string;
+export type Type7 = "assistant.delta";
+export type Type8 = "message";
+export type Id2 = string;
+export type Number = string;
+export type Url1 = string | null;
+export type Channel = "web" | "mobile" | "api";
+export type CreatedAt1 = string;
+export type Id3 = string;
+export type Language1 = string;
+export type LastActivityAt = string;
+export type Status1 = "active" | "waiting" | "escalated" | "resolved" | "abandoned";
+export type Title1 = string;
+export type Type9 = "conversation.updated";
+export type ConversationId6 = string;
+export type State2 = "start" | "stop";
+export type Type10 = "typing";
+export type Type11 = "pong";
+export type ClientMessageId3 = string | null;
+export type Code = string;
+export type Message1 = string;
+export type Type12 = "error";
+
+export interface AuthFrame {
+  token: Token;
+  type: Type;
+}
+export interface SubscribeFrame {
+  after_seq?: AfterSeq;
+  conversation_id: ConversationId;
+  type: Type1;
+}
+export interface SendFrame {
+  client_message_id: ClientMessageId;
+  content: Content;
+  conversation_id: ConversationId1;
+  type: Type2;
+}
+export interface TypingFrame {
+  conversation_id: ConversationId2;
+  state: State;
+  type: Type3;
+}
+export interface PingFrame {
+  type: Type4;
+}
+export interface AckEvent {
+  client_message_id: ClientMessageId1;
+  message: Message;
+  type: Type5;
+}
+export interface Message {
+  client_message_id: ClientMessageId2;
+  content: Content1;
+  conversation_id: ConversationId3;
+  created_at: CreatedAt;
+  id: Id;
+  meta: Meta;
+  role: Role;
+  seq: Seq;
+  status: Status;
+}
+/**
+ * `meta` of an assistant message: the contract's fields first, then our additions.
+ */
+export interface ReplyMeta {
+  citations: Citations;
+  confidence: Confidence;
+  emotion: EmotionMeta | null;
+  entities: Entities;
+  escalation_reasons: EscalationReasons;
+  escalation_suggested: EscalationSuggested;
+  fallback_from: FallbackFrom;
+  guard: Guard;
+  index_version: IndexVersion;
+  intent: IntentMeta;
+  language: Language;
+  latency_ms: LatencyMs;
+  low_confidence: LowConfidence;
+  model: ModelMeta;
+  quick_replies: QuickReplies;
+  route: Route;
+  sentiment: SentimentMeta;
+  timings: Timings;
+  tokens: Tokens;
+  ttft_ms: TtftMs;
+}
+export interface Citation {
+  id: Id1;
+  snippet: Snippet;
+  title: Title;
+  url: Url;
+}
+export interface EmotionMeta {
+  label: Label;
+  score: Score;
+}
+export interface IntentMeta {
+  confidence: Confidence1;
+  name: Name;
+}
+export interface ModelMeta {
+  name: Name1;
+  version: Version;
+}
+export interface SentimentMeta {
+  label: Label1;
+  score: Score1;
+}
+export interface Timings {
+  generation_ms: GenerationMs;
+  nlp_ms: NlpMs;
+  retrieval_ms: RetrievalMs;
+  storage_ms: StorageMs;
+}
+export interface Tokens {
+  [k: string]: number | undefined;
+}
+export interface AssistantTypingEvent {
+  conversation_id: ConversationId4;
+  state: State1;
+  type: Type6;
+}
+export interface DeltaEvent {
+  conversation_id: ConversationId5;
+  delta: Delta;
+  index: Index;
+  message_id: MessageId;
+  type: Type7;
+}
+export interface MessageEvent {
+  message: Message;
+  type: Type8;
+}
+export interface ConversationUpdatedEvent {
+  conversation: Conversation;
+  type: Type9;
+}
+export interface Conversation {
+  case: Case | null;
+  channel: Channel;
+  created_at: CreatedAt1;
+  id: Id3;
+  language: Language1;
+  last_activity_at: LastActivityAt;
+  status: Status1;
+  title: Title1;
+}
+export interface Case {
+  id: Id2;
+  number: Number;
+  url: Url1;
+}
+/**
+ * Another participant (a second tab, later a human agent) is typing.
+ */
+export interface UserTypingEvent {
+  conversation_id: ConversationId6;
+  state: State2;
+  type: Type10;
+}
+export interface PongEvent {
+  type: Type11;
+}
+export interface ErrorEvent {
+  client_message_id: ClientMessageId3;
+  code: Code;
+  message: Message1;
+  type: Type12;
+}

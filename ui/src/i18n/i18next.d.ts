@@ -1,0 +1,11 @@
+// Typed keys: `t("chat.send")` is checked against the English file at compile time.
+import "i18next";
+import type en from "./locales/en.json";
+
+declare module "i18next" {
+  interface CustomTypeOptions {
+    defaultNS: "translation";
+    resources: { translation: typeof en };
+    returnNull: false;
+  }
+}
