@@ -10,6 +10,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from serve import schemas
 from serve.api.deps import StateDep
+from serve.serve_status import deployment_checks
 from serve.storage.db import ping
 
 router = APIRouter(tags=["health"])
@@ -23,7 +24,8 @@ async def health() -> schemas.Health:
 
 @router.get("/api/ready", response_model=schemas.Readiness, responses={503: {"model": schemas.Readiness}})
 async def ready(state: StateDep) -> JSONResponse:
-    """Database reachable and every deployment healthy (asked through the conversation graph)."""
+    """Database (and Redis) reachable, every deployment answering through the conversation graph, and every
+    deployment serving in the eyes of Ray Serve's controller (`serve:<name>` checks, only on a cluster)."""
     checks: dict[str, str] = {}
     try:
         await asyncio.wait_for(ping(state.engine), _CHECK_TIMEOUT_S)
@@ -41,6 +43,7 @@ async def ready(state: StateDep) -> JSONResponse:
         checks.update(deployments)
     except Exception as exc:
         checks["graph"] = f"failed: {type(exc).__name__}"
+    checks.update(await deployment_checks(_CHECK_TIMEOUT_S))
     is_ready = all(value == "ok" for value in checks.values())
     body = schemas.Readiness(ready=is_ready, checks=checks)
     return JSONResponse(body.model_dump(), status_code=200 if is_ready else 503)
