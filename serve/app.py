@@ -9,7 +9,6 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse
-from fastapi.staticfiles import StaticFiles
 
 from models.config import PROJECT_ROOT
 from serve.api import auth, conversations, health, messages, ws
@@ -20,6 +19,7 @@ from serve.logging_setup import configure_logging
 from serve.middleware import RequestContextMiddleware
 from serve.settings import Settings, get_settings
 from serve.state import AppState
+from serve.static import ui_app
 
 UI_DIST = PROJECT_ROOT / "ui" / "dist"
 API_PREFIX = "/api/v1"
@@ -72,8 +72,9 @@ def create_app(settings: Settings | None = None, graph: GraphHandle | None = Non
 
 
 def _mount_ui(app: FastAPI, dist: Path) -> None:
+    """The built chat UI at `/` (see serve/static.py), or a placeholder page until `make ui` has built it."""
     if (dist / "index.html").exists():
-        app.mount("/", StaticFiles(directory=dist, html=True), name="ui")
+        app.mount("/", ui_app(dist), name="ui")
         return
 
     @app.get("/", include_in_schema=False, response_class=HTMLResponse)
