@@ -26,7 +26,8 @@ export type paths = {
     };
     /**
      * Ready
-     * @description Database reachable and every deployment healthy (asked through the conversation graph).
+     * @description Database (and Redis) reachable, every deployment answering through the conversation graph, and every
+     *     deployment serving in the eyes of Ray Serve's controller (`serve:<name>` checks, only on a cluster).
      */
     get: operations["ready_api_ready_get"];
     put?: never;
