@@ -1,0 +1,20 @@
+import type { ReactNode } from "react";
+
+/** The first focusable thing on the page: hidden until focused, then jumps to `targetId` (WCAG 2.4.1). */
+export function SkipLink({ targetId, children }: { targetId: string; children: ReactNode }) {
+  return (
+    <a
+      href={`#${targetId}`}
+      onClick={(event) => {
+        // Follow the link by moving focus, without changing the URL (the URL is the open conversation).
+        const target = document.getElementById(targetId);
+        if (!target) return;
+        event.preventDefault();
+        target.focus();
+      }}
+      className="bg-surface text-fg sr-only z-50 rounded-md px-4 py-3 focus:not-sr-only focus:fixed focus:start-2 focus:top-2"
+    >
+      {children}
+    </a>
+  );
+}
