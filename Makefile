@@ -5,7 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup prepare lint typecheck contract contract-check bench bench-rest bench-ws bench-scale load unit clean
+.PHONY: run test setup prepare lint typecheck contract contract-check bench bench-rest bench-ws bench-scale load unit clean \
+	ui ui-test bench-ui
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,7 +22,22 @@ setup: $(STAMP)
 prepare: setup
 	$(VENV)/bin/csagent prepare
 
-run: prepare
+# The web UI (ui/): `npm ci` only when the lock file changes, `npm run build` only when a source changes.
+UI_STAMP := ui/node_modules/.installed
+UI_DIST := ui/dist/index.html
+UI_SOURCES := $(shell find ui/src ui/public -type f -not -name '*.test.ts' -not -name '*.test.tsx' \
+	-not -name '*.stories.tsx' 2>/dev/null) ui/index.html ui/vite.config.ts ui/tsconfig.json ui/tsconfig.app.json
+
+$(UI_STAMP): ui/package-lock.json ui/package.json
+	cd ui && npm ci --no-audit --no-fund
+	@touch $@
+
+$(UI_DIST): $(UI_STAMP) $(UI_SOURCES)
+	cd ui && npm run build
+
+ui: $(UI_DIST)
+
+run: prepare ui
 	$(VENV)/bin/csagent up
 
 lint: setup
@@ -39,6 +55,21 @@ contract-check: setup
 
 test: prepare lint typecheck contract-check
 	$(VENV)/bin/pytest --cov --cov-report=term:skip-covered
+	$(MAKE) ui-test
+
+# UI checks; the browser ones (stories, e2e) use /usr/bin/chromium, e2e starts the real app (csagent up).
+ui-test: prepare $(UI_DIST)
+	cd ui && npm run check:types-current
+	cd ui && npx tsc -b
+	cd ui && npm run lint
+	cd ui && npm run format:check
+	cd ui && npm run test:coverage
+	cd ui && npm run test:stories
+	cd ui && npm run check:size
+	cd ui && npm run e2e
+
+bench-ui: prepare ui
+	cd ui && npm run bench
 
 unit: prepare
 	$(VENV)/bin/pytest tests/unit -q
@@ -64,3 +95,4 @@ load: prepare $(VENV)/.load-installed
 
 clean:
 	rm -rf var/index var/models var/*.db* .pytest_cache .mypy_cache .ruff_cache
+	rm -rf ui/dist ui/coverage ui/test-results ui/playwright-report ui/storybook-static
