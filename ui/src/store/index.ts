@@ -2,10 +2,14 @@
 // (conversation lists, history pages) lives in TanStack Query instead.
 import { combineReducers, configureStore } from "@reduxjs/toolkit";
 import { useDispatch, useSelector } from "react-redux";
+import authReducer from "./slices/authSlice";
+import chatReducer from "./slices/conversationSlice";
 import uiReducer from "./slices/uiSlice";
 
 export const rootReducer = combineReducers({
   ui: uiReducer,
+  auth: authReducer,
+  chat: chatReducer,
 });
 
 export type RootState = ReturnType<typeof rootReducer>;

@@ -1,0 +1,369 @@
+// The live side of every open conversation: stored messages in seq order, replies as they stream, the user's
+// unacknowledged sends (the outbox, keyed by client_message_id), ratings and "stop waiting" flags. Every reducer is
+// idempotent, so an event seen twice (replay after a reconnect, a second tab) changes nothing the second time.
+import { createSelector, createSlice, type PayloadAction } from "@reduxjs/toolkit";
+import type { components } from "../../api/generated/openapi";
+
+export type Message = components["schemas"]["Message"];
+export type ReplyMeta = components["schemas"]["ReplyMeta"];
+export type Rating = "up" | "down";
+
+/** Where a first message waits while its conversation is being created. */
+export const DRAFT_KEY = "draft";
+
+export interface SendError {
+  code: string;
+  message: string;
+}
+
+export interface OutboxEntry {
+  clientMessageId: string;
+  content: string;
+  createdAt: string;
+  status: "sending" | "failed";
+  error: SendError | null;
+}
+
+export interface StreamEntry {
+  /** Deltas by their index; a gap (a delta missed during a drop) stops the visible text until the end. */
+  parts: (string | null)[];
+  text: string;
+  /** Where the reply sits before its stored message (and seq) arrives. */
+  seqHint: number;
+}
+
+export type HistoryStatus = "idle" | "loading" | "loaded" | "error";
+
+export interface ConversationChat {
+  messages: Record<string, Message>;
+  /** Message ids in seq order. */
+  order: string[];
+  lastSeq: number;
+  streams: Record<string, StreamEntry>;
+  outbox: Record<string, OutboxEntry>;
+  outboxOrder: string[];
+  ratings: Record<string, Rating>;
+  /** Replies the user stopped waiting for, with the text frozen at that moment. */
+  stopped: Record<string, string>;
+  /** "Stop waiting" was chosen before the reply started: freeze it as soon as it does. */
+  stopPending: boolean;
+  assistantTyping: boolean;
+  history: HistoryStatus;
+}
+
+export interface ChatState {
+  byId: Record<string, ConversationChat>;
+  /** The conversation the last draft became, so `useChat(null)` keeps showing it until the URL follows. */
+  draftPromotedTo: string | null;
+}
+
+export const initialChatState: ChatState = { byId: {}, draftPromotedTo: null };
+
+export function emptyConversation(): ConversationChat {
+  return {
+    messages: {},
+    order: [],
+    lastSeq: 0,
+    streams: {},
+    outbox: {},
+    outboxOrder: [],
+    ratings: {},
+    stopped: {},
+    stopPending: false,
+    assistantTyping: false,
+    history: "idle",
+  };
+}
+
+function conversationOf(state: ChatState, id: string): ConversationChat {
+  state.byId[id] ??= emptyConversation();
+  return state.byId[id];
+}
+
+function upsertMessage(chat: ConversationChat, message: Message): void {
+  const existing = chat.messages[message.id];
+  // Never go back from a finished message to its streaming placeholder (an old replay arriving late).
+  if (existing && existing.status !== "streaming" && message.status === "streaming") return;
+  chat.messages[message.id] = message;
+  if (!existing) {
+    let at = chat.order.length;
+    while (at > 0) {
+      const before = chat.messages[chat.order[at - 1] ?? ""];
+      if (!before || before.seq < message.seq) break;
+      at -= 1;
+    }
+    chat.order.splice(at, 0, message.id);
+  }
+  chat.lastSeq = Math.max(chat.lastSeq, message.seq);
+  if (message.client_message_id && chat.outbox[message.client_message_id]) {
+    delete chat.outbox[message.client_message_id];
+    chat.outboxOrder = chat.outboxOrder.filter((key) => key !== message.client_message_id);
+  }
+  if (message.status !== "streaming") {
+    delete chat.streams[message.id];
+    if (message.role === "assistant") chat.assistantTyping = false;
+  }
+}
+
+function findOutbox(state: ChatState, clientMessageId: string): OutboxEntry | undefined {
+  for (const chat of Object.values(state.byId)) {
+    const entry = chat.outbox[clientMessageId];
+    if (entry) return entry;
+  }
+  return undefined;
+}
+
+const conversationSlice = createSlice({
+  name: "chat",
+  initialState: initialChatState,
+  reducers: {
+    historyLoading(state, action: PayloadAction<string>) {
+      conversationOf(state, action.payload).history = "loading";
+    },
+    historyFailed(state, action: PayloadAction<string>) {
+      conversationOf(state, action.payload).history = "error";
+    },
+    historyLoaded(state, action: PayloadAction<string>) {
+      conversationOf(state, action.payload).history = "loaded";
+    },
+    messagesReceived(state, action: PayloadAction<{ conversationId: string; messages: Message[] }>) {
+      const chat = conversationOf(state, action.payload.conversationId);
+      for (const message of action.payload.messages) upsertMessage(chat, message);
+    },
+    outboxAdded(
+      state,
+      action: PayloadAction<{ conversationId: string; clientMessageId: string; content: string; createdAt: string }>,
+    ) {
+      const { conversationId, clientMessageId, content, createdAt } = action.payload;
+      const chat = conversationOf(state, conversationId);
+      if (chat.outbox[clientMessageId]) return;
+      chat.outbox[clientMessageId] = { clientMessageId, content, createdAt, status: "sending", error: null };
+      chat.outboxOrder.push(clientMessageId);
+      chat.stopPending = false;
+    },
+    sendAcked(state, action: PayloadAction<{ conversationId: string; message: Message }>) {
+      upsertMessage(conversationOf(state, action.payload.conversationId), action.payload.message);
+    },
+    sendFailed(state, action: PayloadAction<{ clientMessageId: string; error: SendError }>) {
+      const entry = findOutbox(state, action.payload.clientMessageId);
+      if (!entry) return;
+      entry.status = "failed";
+      entry.error = action.payload.error;
+    },
+    sendRetried(state, action: PayloadAction<string>) {
+      const entry = findOutbox(state, action.payload);
+      if (!entry) return;
+      entry.status = "sending";
+      entry.error = null;
+    },
+    deltaReceived(
+      state,
+      action: PayloadAction<{ conversationId: string; messageId: string; index: number; delta: string }>,
+    ) {
+      const { conversationId, messageId, index, delta } = action.payload;
+      const chat = conversationOf(state, conversationId);
+      const stored = chat.messages[messageId];
+      if (stored && stored.status !== "streaming") return;
+      let stream = chat.streams[messageId];
+      if (!stream) {
+        stream = { parts: [], text: "", seqHint: stored?.seq ?? chat.lastSeq + 1 };
+        chat.streams[messageId] = stream;
+        if (chat.stopPending) chat.stopped[messageId] = "";
+      }
+      if (stream.parts[index] != null) return;
+      stream.parts[index] = delta;
+      let text = "";
+      for (let i = 0; i < stream.parts.length; i += 1) {
+        const part = stream.parts[i];
+        if (part == null) break;
+        text += part;
+      }
+      stream.text = text;
+      chat.assistantTyping = true;
+    },
+    typingChanged(state, action: PayloadAction<{ conversationId: string; typing: boolean }>) {
+      conversationOf(state, action.payload.conversationId).assistantTyping = action.payload.typing;
+    },
+    waitingStopped(state, action: PayloadAction<string>) {
+      const chat = conversationOf(state, action.payload);
+      for (const [id, stream] of Object.entries(chat.streams)) chat.stopped[id] ??= stream.text;
+      chat.stopPending = true;
+      chat.assistantTyping = false;
+    },
+    rated(state, action: PayloadAction<{ conversationId: string; messageId: string; rating: Rating | null }>) {
+      const chat = conversationOf(state, action.payload.conversationId);
+      if (action.payload.rating) chat.ratings[action.payload.messageId] = action.payload.rating;
+      else delete chat.ratings[action.payload.messageId];
+    },
+    draftPromoted(state, action: PayloadAction<string>) {
+      const draft = state.byId[DRAFT_KEY];
+      const chat = conversationOf(state, action.payload);
+      if (draft) {
+        for (const key of draft.outboxOrder) {
+          const entry = draft.outbox[key];
+          if (!entry || chat.outbox[key]) continue;
+          chat.outbox[key] = entry;
+          chat.outboxOrder.push(key);
+        }
+        delete state.byId[DRAFT_KEY];
+      }
+      state.draftPromotedTo = action.payload;
+    },
+    draftReset(state) {
+      state.draftPromotedTo = null;
+    },
+    chatCleared() {
+      return initialChatState;
+    },
+  },
+});
+
+export const {
+  historyLoading,
+  historyFailed,
+  historyLoaded,
+  messagesReceived,
+  outboxAdded,
+  sendAcked,
+  sendFailed,
+  sendRetried,
+  deltaReceived,
+  typingChanged,
+  waitingStopped,
+  rated,
+  draftPromoted,
+  draftReset,
+  chatCleared,
+} = conversationSlice.actions;
+export default conversationSlice.reducer;
+
+// Selectors -------------------------------------------------------------------------------------------------
+
+interface ChatSlice {
+  chat: ChatState;
+}
+
+export type ChatItemStatus = "sending" | "failed" | "streaming" | "complete";
+
+export interface ChatItem {
+  key: string;
+  id: string | null;
+  clientMessageId: string | null;
+  role: "user" | "assistant" | "agent" | "system";
+  content: string;
+  status: ChatItemStatus;
+  createdAt: string;
+  meta: ReplyMeta | null;
+  rating: Rating | null;
+  error: SendError | null;
+  stopped: boolean;
+}
+
+const EMPTY = emptyConversation();
+
+/** The conversation key a hook reads: its id, or the draft (or what the draft became) when there is none. */
+export function chatKey(state: ChatSlice, conversationId: string | null): string {
+  return conversationId ?? state.chat.draftPromotedTo ?? DRAFT_KEY;
+}
+
+export const selectConversationChat = (state: ChatSlice, conversationId: string | null): ConversationChat =>
+  state.chat.byId[chatKey(state, conversationId)] ?? EMPTY;
+
+function isReplyMeta(meta: Message["meta"]): meta is ReplyMeta {
+  return Array.isArray((meta as Partial<ReplyMeta>).citations);
+}
+
+/** Failed replies carry no reason of their own: the item says why with the server's `reply_failed` code. */
+export type ReplyFailedText = () => string;
+
+function buildItems(chat: ConversationChat, replyFailedText: ReplyFailedText): ChatItem[] {
+  const entries: { seq: number; item: ChatItem }[] = [];
+  for (const id of chat.order) {
+    const message = chat.messages[id];
+    if (!message) continue;
+    const stream = chat.streams[id];
+    const frozen = chat.stopped[id];
+    const streaming = message.status === "streaming";
+    entries.push({
+      seq: message.seq,
+      item: {
+        key: message.client_message_id ?? message.id,
+        id: message.id,
+        clientMessageId: message.client_message_id,
+        role: message.role,
+        content: streaming ? (frozen ?? stream?.text ?? message.content) : message.content,
+        status: streaming ? "streaming" : message.status === "failed" ? "failed" : "complete",
+        createdAt: message.created_at,
+        meta: isReplyMeta(message.meta) ? message.meta : null,
+        rating: chat.ratings[id] ?? null,
+        error:
+          message.status === "failed" && message.role !== "user"
+            ? { code: "reply_failed", message: replyFailedText() }
+            : null,
+        stopped: frozen !== undefined,
+      },
+    });
+  }
+  for (const [id, stream] of Object.entries(chat.streams)) {
+    if (chat.messages[id]) continue;
+    const frozen = chat.stopped[id];
+    entries.push({
+      seq: stream.seqHint,
+      item: {
+        key: id,
+        id,
+        clientMessageId: null,
+        role: "assistant",
+        content: frozen ?? stream.text,
+        status: "streaming",
+        createdAt: "",
+        meta: null,
+        rating: null,
+        error: null,
+        stopped: frozen !== undefined,
+      },
+    });
+  }
+  // Stable: equal seqs keep their order (a stream placed right after the message it answers).
+  entries.sort((a, b) => a.seq - b.seq);
+  const items = entries.map((entry) => entry.item);
+  for (const key of chat.outboxOrder) {
+    const entry = chat.outbox[key];
+    if (!entry) continue;
+    items.push({
+      key,
+      id: null,
+      clientMessageId: key,
+      role: "user",
+      content: entry.content,
+      status: entry.status,
+      createdAt: entry.createdAt,
+      meta: null,
+      rating: null,
+      error: entry.error,
+      stopped: false,
+    });
+  }
+  return items;
+}
+
+export const selectChatItems = createSelector(
+  [selectConversationChat, (_state: ChatSlice, _id: string | null, replyFailedText: ReplyFailedText) => replyFailedText],
+  buildItems,
+);
+
+/** A message of the user has no finished reply yet (and the user did not choose "Stop waiting"). */
+export const selectAwaitingReply = createSelector([selectConversationChat], (chat): boolean => {
+  if (chat.stopPending) return false;
+  if (chat.outboxOrder.some((key) => chat.outbox[key]?.status === "sending")) return true;
+  let lastUserSeq = -1;
+  let lastReplySeq = -1;
+  for (const id of chat.order) {
+    const message = chat.messages[id];
+    if (!message) continue;
+    if (message.role === "user") lastUserSeq = message.seq;
+    else if (message.status !== "streaming") lastReplySeq = message.seq;
+  }
+  const streamingLive = Object.keys(chat.streams).some((id) => chat.stopped[id] === undefined);
+  return lastUserSeq > lastReplySeq || streamingLive;
+});
