@@ -1,6 +1,8 @@
 // Interface state: display preferences (persisted), the drawer, and the one polite live-region announcement.
 import { createSlice, type PayloadAction } from "@reduxjs/toolkit";
-import { DEFAULT_LANGUAGE, type LanguageCode } from "../../i18n/languages";
+import i18next from "i18next";
+import { DEFAULT_LANGUAGE, matchLanguage, type LanguageCode } from "../../i18n/languages";
+import { loadPreferences } from "../../lib/preferences";
 
 export type Theme = "system" | "light" | "dark";
 
@@ -29,9 +31,15 @@ export const initialUiState: UiState = {
   announcement: null,
 };
 
+/** A new store starts from the stored display preferences and the language i18next already runs in. */
+export function loadUiState(): UiState {
+  const language = typeof i18next.language === "string" ? matchLanguage(i18next.language) : undefined;
+  return { ...initialUiState, ...loadPreferences(), language: language ?? DEFAULT_LANGUAGE };
+}
+
 const uiSlice = createSlice({
   name: "ui",
-  initialState: initialUiState,
+  initialState: loadUiState,
   reducers: {
     setTheme(state, action: PayloadAction<Theme>) {
       state.theme = action.payload;
