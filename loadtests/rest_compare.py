@@ -1,6 +1,7 @@
 """`make bench-rest`: REST throughput and latency of csagent (through Ray Serve) next to a bare FastAPI app doing
-the same database work, in the same run, on this machine. The ratio is the cost of the serving layer (Serve proxy,
-auth, validation, middleware, metrics).
+the same database work, in the same run, on this machine. The ratio is the cost of the serving layer. A third run,
+csagent's own app under plain uvicorn (loadtests/plain_app.py), splits that cost in two: our layers (auth,
+validation, middleware, metrics) and Ray Serve's (proxy actor + replica hop).
 
 Each virtual user: start a session, create a conversation, then for the run's duration alternately list its
 messages and create another conversation.
@@ -102,7 +103,14 @@ def main() -> int:
         help="the same database for both apps, e.g. postgresql+asyncpg://root@127.0.0.1:5432/csagent_bench "
         "(default: a fresh SQLite file each)",
     )
+    parser.add_argument(
+        "--haproxy",
+        action="store_true",
+        help="run the cluster with ray.haproxy_ingress (HAProxy straight to the ingress replicas)",
+    )
     args = parser.parse_args()
+    if args.haproxy:
+        os.environ["CSAGENT_RAY__HAPROXY_INGRESS"] = "true"
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")
     Path("var").mkdir(exist_ok=True)
     bare_port = _free_port()
@@ -124,33 +132,57 @@ def main() -> int:
         # load generator unfairly.
         preexec_fn=lambda: os.nice(15),  # noqa: PLW1509 - only sets the child's priority
     )
+    plain_port = _free_port()
+    plain = subprocess.Popen(
+        [sys.executable, "-m", "loadtests.plain_app", "--port", str(plain_port)],
+        env={
+            **os.environ,
+            "CSAGENT_DATABASE_URL": args.database_url or f"sqlite+aiosqlite:///var/plain-{plain_port}.db",
+            "CSAGENT_RATE_LIMIT__ENABLED": "false",
+        },
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=lambda: os.nice(15),  # noqa: PLW1509 - only sets the child's priority
+    )
     port = _free_port()
     cluster, _ = start_cluster(port, Path("var") / f"rest-{port}.db", database_url=args.database_url)
     try:
-        for _ in range(100):
-            try:
-                httpx.get(f"http://127.0.0.1:{bare_port}/docs", timeout=2)
-                break
-            except httpx.HTTPError:
+        for url in (f"http://127.0.0.1:{bare_port}/docs", f"http://127.0.0.1:{plain_port}/api/ready"):
+            for _ in range(300):
+                try:
+                    if httpx.get(url, timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
                 time.sleep(0.2)
         database = "PostgreSQL" if args.database_url else "SQLite"
-        print(f"{args.users} concurrent users, {args.seconds:.0f} s each, {database}, one ingress replica")
+        ingress = "HAProxy ingress" if args.haproxy else "Serve's Python proxy"
+        print(
+            f"{args.users} concurrent users, {args.seconds:.0f} s each, {database}, one ingress replica, {ingress}"
+        )
         served = _report(
             "csagent (Ray Serve)",
             *asyncio.run(_drive(f"http://127.0.0.1:{port}", args.users, args.seconds, False)),
         )
-        plain = _report(
+        unserved = _report(
+            "csagent app, plain uvicorn (no Serve)",
+            *asyncio.run(_drive(f"http://127.0.0.1:{plain_port}", args.users, args.seconds, False)),
+        )
+        baseline = _report(
             "bare FastAPI, same DB work",
             *asyncio.run(_drive(f"http://127.0.0.1:{bare_port}", args.users, args.seconds, True)),
         )
-        print(f"\nthroughput ratio csagent / bare = {served / plain:.2f}")
+        print(f"\nthroughput ratio csagent / bare = {served / baseline:.2f}")
+        print(f"  our layers (plain uvicorn / bare)  = {unserved / baseline:.2f}")
+        print(f"  Ray Serve (Serve / plain uvicorn)  = {served / unserved:.2f}")
     finally:
-        for process in (cluster, bare):
+        for process in (cluster, bare, plain):
             os.killpg(process.pid, signal.SIGINT)
             process.wait(timeout=60)
         for path in Path("var").glob("bare-*.db*"):
             path.unlink(missing_ok=True)
-        for path in Path("var").glob("rest-*.db*"):
+        for path in [*Path("var").glob("rest-*.db*"), *Path("var").glob("plain-*.db*")]:
             path.unlink(missing_ok=True)
     return 0
 

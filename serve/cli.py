@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import signal
 import socket
 import sys
@@ -99,6 +100,16 @@ def _free_port(host: str, preferred: int) -> int:
         return int(probe.getsockname()[1])
 
 
+def _enable_haproxy_ingress() -> None:
+    """Ray reads these when it is imported, in this process and in every worker the local cluster starts."""
+    if shutil.which("haproxy") is None:
+        raise SystemExit(
+            "ray.haproxy_ingress is on but no `haproxy` binary is on PATH (Debian: apt-get install haproxy)"
+        )
+    os.environ["RAY_SERVE_ENABLE_HA_PROXY"] = "1"
+    os.environ["RAY_SERVE_THROUGHPUT_OPTIMIZED"] = "1"
+
+
 def cmd_up(args: argparse.Namespace) -> int:
     """Start a local Ray cluster and the Serve application; block until Ctrl-C, then stop cleanly."""
     os.environ.setdefault(
@@ -107,13 +118,16 @@ def cmd_up(args: argparse.Namespace) -> int:
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     started = time.monotonic()
     cmd_prepare(args)
+    from serve.settings import get_settings
+
+    settings = get_settings()
+    if settings.ray.haproxy_ingress and not settings.ray.address:
+        _enable_haproxy_ingress()
     import ray
     from ray import serve
 
     from serve.builder import build_app
-    from serve.settings import get_settings
 
-    settings = get_settings()
     host, port = settings.http_host, settings.http_port
     dashboard_port = _free_port(settings.ray.dashboard_host, settings.ray.dashboard_port)
     temp_dir = Path("/tmp") / f"csagent-ray-{port}"

@@ -76,6 +76,13 @@ class RaySettings(_Section):
     dashboard_host: str = Field(default="127.0.0.1", description="Ray dashboard bind address.")
     dashboard_port: int = Field(default=8265, ge=1, le=65535, description="Ray dashboard port.")
     include_dashboard: bool = Field(default=True, description="Start Ray's dashboard with `make run`.")
+    haproxy_ingress: bool = Field(
+        default=False,
+        description="HTTP and WebSockets go from HAProxy straight to the ingress replicas instead of through "
+        "Serve's Python proxy (Ray's RAY_SERVE_ENABLE_HA_PROXY + RAY_SERVE_THROUGHPUT_OPTIMIZED); needs the "
+        "`haproxy` binary. Applies to the cluster `csagent up` starts; on a real cluster set those variables "
+        "on `ray start`.",
+    )
 
 
 class Settings(BaseSettings):

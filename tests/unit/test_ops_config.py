@@ -8,9 +8,11 @@ from pathlib import Path
 
 import yaml
 from prometheus_client import REGISTRY
+from pydantic import BaseModel
 
 import serve.metrics  # noqa: F401 - registers the metrics
 from serve.builder import DEPLOYMENT_NAMES
+from serve.settings import Settings
 
 CONFIG = Path(__file__).resolve().parents[2] / "config"
 _METRIC = re.compile(r"\b(csagent_[a-z_]+)")
@@ -60,3 +62,21 @@ def test_serve_config_names_every_deployment_with_autoscaling() -> None:
         assert scaling["min_replicas"] <= scaling["max_replicas"], name
         assert options["ray_actor_options"]["num_cpus"] > 0, name
     assert deployments["ingress"]["max_ongoing_requests"] >= 1000, "every WebSocket holds a slot"
+
+
+def _setting_paths(model: type[BaseModel], prefix: str = "") -> list[str]:
+    paths = []
+    for name, field in model.model_fields.items():
+        nested = field.annotation
+        if isinstance(nested, type) and issubclass(nested, BaseModel):
+            paths.extend(_setting_paths(nested, f"{prefix}{name}."))
+        else:
+            paths.append(prefix + name)
+    return paths
+
+
+def test_readme_documents_every_setting() -> None:
+    readme = (CONFIG.parent / "README.md").read_text()
+    reference = readme[readme.index("## Configuration") :]
+    missing = [path for path in _setting_paths(Settings) if f"`{path}`" not in reference]
+    assert missing == [], "add these settings to the README's configuration reference"
