@@ -12,5 +12,6 @@ export function plainText(markdown: string): string {
     .replace(/(\*\*|__|~~|`)/g, "")
     .replace(/(^|[\s(])[*_]([^*_\n]+)[*_]/g, "$1$2")
     .replace(/\s+/g, " ")
+    .replace(/ ([.,;:!?])/g, "$1")
     .trim();
 }

@@ -161,7 +161,8 @@ export class ChatSocket {
   }
 
   reconnectNow = (): void => {
-    if (!this.running || this.snapshot.state === "open" || this.snapshot.state === "connecting") return;
+    // A socket that exists is open or on its way: no second one.
+    if (!this.running || this.ws !== null) return;
     this.clearRetry();
     this.attempts = 0;
     this.connect();
