@@ -92,6 +92,9 @@ test("a guest asks a question and sees a streamed answer with its sources", asyn
   const growing = new Set(seen.filter((text) => text.length > 0).map((text) => text.length));
   expect(growing.size, "the answer grew on screen while it streamed").toBeGreaterThan(2);
 
+  // The finished reply is announced as plain text in the one polite live region.
+  await expect(page.locator('[aria-live="polite"]').filter({ hasText: /^Assistant: \S/ })).toHaveCount(1);
+
   const sources = answer.getByRole("list", { name: "Sources" });
   await expect(sources.getByRole("listitem").first()).toBeVisible();
   const links = sources.getByRole("link");
@@ -106,9 +109,6 @@ test("a guest asks a question and sees a streamed answer with its sources", asyn
   await expect(helpful).toHaveAttribute("aria-pressed", "false");
   await helpful.click();
   await expect(helpful).toHaveAttribute("aria-pressed", "true");
-
-  // The reply is announced once, as plain text, in the one polite live region.
-  await expect(page.locator('[aria-live="polite"]').filter({ hasText: /^Assistant: \S/ })).toHaveCount(1);
 });
 
 test("a connection cut in the middle of an answer loses nothing and repeats nothing", async ({ page }) => {
