@@ -15,7 +15,6 @@ import {
   messagesReceived,
   outboxAdded,
   rated,
-  selectAwaitingReply,
   sendAcked,
   sendFailed,
   sendRetried,
@@ -38,6 +37,8 @@ import { queryKeys } from "./queryKeys";
 import type { ChatSocket, ConnectionState } from "./websocket";
 
 const HISTORY_PAGE = 100;
+/** Tolerance between the server's clock and this browser's when telling live messages from history. */
+const CLOCK_SKEW_MS = 5_000;
 
 /**
  * The frame schema and the OpenAPI document describe the same Message; their generators differ only in how an
@@ -74,6 +75,10 @@ export class ChatService {
   /** Replies this tab saw stream: when they finish they are announced. */
   private readonly liveReplies = new Set<string>();
   private readonly announced = new Set<string>();
+  /** client_message_ids sent from this tab: their replies are announced when they finish. */
+  private readonly sentHere = new Set<string>();
+  /** When this tab first opened each conversation (epoch ms). */
+  private readonly openedAt = new Map<string, number>();
   private readonly announcedCases = new Set<string>();
   private creating: Promise<string> | null = null;
   private connection: ConnectionState = "idle";
@@ -153,20 +158,40 @@ export class ChatService {
 
   private received(message: Message): void {
     const id = message.conversation_id;
-    // Decided before the store changes: was this tab waiting for this reply?
-    const awaited = selectAwaitingReply(this.store.getState(), id) || this.liveReplies.has(message.id);
+    // Decided before the store changes: did this reply finish live for this tab (not a replay of history)?
+    const live = this.finishesLive(message);
     this.store.dispatch(messagesReceived({ conversationId: id, messages: [message] }));
     if (message.status === "streaming") {
       if (message.role !== "user") this.liveReplies.add(message.id);
       return;
     }
     this.liveReplies.delete(message.id);
-    if (!awaited || this.announced.has(message.id)) return;
-    if (message.role === "assistant" || message.role === "agent") {
-      this.announced.add(message.id);
-      const text = plainText(message.content);
-      this.say(i18next.t(message.role === "agent" ? "live.agentReply" : "live.reply", { text }));
+    if (!live || this.announced.has(message.id)) return;
+    this.announced.add(message.id);
+    const text = plainText(message.content);
+    this.say(i18next.t(message.role === "agent" ? "live.agentReply" : "live.reply", { text }));
+  }
+
+  /**
+   * An assistant reply is live when this tab saw it stream or sent the question it answers (a reply's seq follows
+   * its question's). A person's message is live when written after this tab opened the conversation.
+   */
+  private finishesLive(message: Message): boolean {
+    if (message.status === "streaming" || this.announced.has(message.id)) return false;
+    if (message.role === "agent") {
+      const opened = this.openedAt.get(message.conversation_id);
+      return opened !== undefined && Date.parse(message.created_at) >= opened - CLOCK_SKEW_MS;
     }
+    if (message.role !== "assistant") return false;
+    if (this.liveReplies.has(message.id)) return true;
+    const chat = this.store.getState().chat.byId[message.conversation_id];
+    if (!chat) return false;
+    const question = Object.values(chat.messages).find((m) => m.seq === message.seq - 1);
+    return (
+      question?.role === "user" &&
+      question.client_message_id !== null &&
+      this.sentHere.has(question.client_message_id)
+    );
   }
 
   private failed(clientMessageId: string, code: string, message: string): void {
@@ -212,6 +237,7 @@ export class ChatService {
   /** Show a conversation: load its history once (however many components ask), then follow it live. */
   open(conversationId: string): () => void {
     this.openCount.set(conversationId, (this.openCount.get(conversationId) ?? 0) + 1);
+    if (!this.openedAt.has(conversationId)) this.openedAt.set(conversationId, Date.now());
     void this.loadHistory(conversationId);
     return () => {
       const count = (this.openCount.get(conversationId) ?? 1) - 1;
@@ -277,6 +303,8 @@ export class ChatService {
   }
 
   private transmit(conversationId: string, clientMessageId: string, content: string): void {
+    this.sentHere.add(clientMessageId);
+    if (!this.openedAt.has(conversationId)) this.openedAt.set(conversationId, Date.now());
     if (!this.socket.isWatching(conversationId))
       this.socket.watch(conversationId, this.lastSeq(conversationId));
     this.socket.send({
@@ -354,6 +382,8 @@ export class ChatService {
     this.historyLoads.clear();
     this.liveReplies.clear();
     this.announced.clear();
+    this.sentHere.clear();
+    this.openedAt.clear();
     this.announcedCases.clear();
     this.creating = null;
     this.store.dispatch(chatCleared());
