@@ -10,6 +10,7 @@ import { Select } from "./Select";
 import { SkipLink } from "./SkipLink";
 import { Checkbox, Switch } from "./Switch";
 import { CloseIcon } from "./icons";
+import { VisuallyHidden } from "./VisuallyHidden";
 
 describe("Button", () => {
   test("is a plain button by default and keeps extra classes", () => {
@@ -176,4 +177,9 @@ describe("LiveRegion", () => {
     expect(region).toHaveTextContent("Connected again.");
     expect(region.firstElementChild).not.toBe(first);
   });
+});
+
+test("VisuallyHidden keeps text for screen readers", () => {
+  render(<VisuallyHidden>Hidden words</VisuallyHidden>);
+  expect(screen.getByText("Hidden words")).toHaveClass("sr-only");
 });
