@@ -51,6 +51,8 @@ export function MessageList({
   const [atBottom, setAtBottom] = useState(true);
   const [activeIndex, setActiveIndex] = useState<number | null>(null);
   const pendingFocus = useRef<number | null>(null);
+  // Ask for older messages once per list length, not on every scroll event at the top.
+  const olderRequestedAt = useRef<number | null>(null);
   const count = items.length;
 
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualiser re-renders this list itself on scroll; nothing here relies on compiler memoisation
@@ -91,8 +93,16 @@ export function MessageList({
     if (!element) return;
     const distance = element.scrollHeight - element.scrollTop - element.clientHeight;
     setAtBottom(distance <= BOTTOM_THRESHOLD);
-    if (element.scrollTop <= TOP_THRESHOLD && hasOlder && !isLoadingHistory) onLoadOlder();
-  }, [hasOlder, isLoadingHistory, onLoadOlder]);
+    if (
+      element.scrollTop <= TOP_THRESHOLD &&
+      hasOlder &&
+      !isLoadingHistory &&
+      olderRequestedAt.current !== count
+    ) {
+      olderRequestedAt.current = count;
+      onLoadOlder();
+    }
+  }, [count, hasOlder, isLoadingHistory, onLoadOlder]);
 
   const rowElement = (index: number) =>
     feedRef.current?.querySelector<HTMLElement>(`article[data-index="${String(index)}"]`) ?? null;
