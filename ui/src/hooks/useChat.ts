@@ -19,7 +19,7 @@ export type { ChatItem, ChatItemStatus } from "../store/slices/conversationSlice
 
 export interface UseChatOptions {
   /** The first send of a new chat created this conversation: the shell puts its id in the URL. */
-  onConversationCreated?(id: string): void;
+  onConversationCreated?: (id: string) => void;
 }
 
 export interface UseChat {

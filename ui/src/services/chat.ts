@@ -207,18 +207,15 @@ export class ChatService {
       queryKeys.conversations,
       (data) => {
         if (!data) return data;
-        let found = false;
+        const held = data.pages.some((page) => page.items.some((item) => item.id === conversation.id));
+        const [first, ...rest] = data.pages;
+        if (!held && first) {
+          return { ...data, pages: [{ ...first, items: [conversation, ...first.items] }, ...rest] };
+        }
         const pages = data.pages.map((page) => ({
           ...page,
-          items: page.items.map((item) => {
-            if (item.id !== conversation.id) return item;
-            found = true;
-            return conversation;
-          }),
+          items: page.items.map((item) => (item.id === conversation.id ? conversation : item)),
         }));
-        const [first, ...rest] = pages;
-        if (!found && first)
-          return { ...data, pages: [{ ...first, items: [conversation, ...first.items] }, ...rest] };
         return { ...data, pages };
       },
     );

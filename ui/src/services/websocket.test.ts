@@ -14,14 +14,11 @@ function setup(options: { random?: () => number; online?: boolean; auth?: Partia
   const timers = new ManualTimers();
   const events = new EventTarget();
   let online = options.online ?? true;
-  const auth: SocketAuth = {
-    getAccessToken: () => token,
-    refresh: vi.fn(() => {
-      token = backend.issueSession().access_token;
-      return Promise.resolve(true);
-    }),
-    ...options.auth,
-  };
+  const refresh = vi.fn(() => {
+    token = backend.issueSession().access_token;
+    return Promise.resolve(true);
+  });
+  const auth: SocketAuth = { getAccessToken: () => token, refresh, ...options.auth };
   const socket = new ChatSocket({
     url: "ws://localhost/api/v1/ws",
     auth,
@@ -40,7 +37,7 @@ function setup(options: { random?: () => number; online?: boolean; auth?: Partia
     server,
     timers,
     events,
-    auth,
+    refresh,
     socket,
     received,
     states,
@@ -102,7 +99,7 @@ describe("ChatSocket", () => {
     expect(t.socket.getSnapshot().state).toBe("open");
   });
 
-  test("backs off exponentially with full jitter, capped at 30 s", async () => {
+  test("backs off exponentially with full jitter, capped at 30 s", () => {
     const t = setup({ random: () => 0.999999 });
     active = t.socket;
     t.server.autoOpen = false;
@@ -195,7 +192,7 @@ describe("ChatSocket", () => {
     t.expireToken();
     t.socket.start();
     await settle();
-    expect(t.auth.refresh).toHaveBeenCalledTimes(1);
+    expect(t.refresh).toHaveBeenCalledTimes(1);
     expect(t.server.sockets).toHaveLength(2);
     expect(t.server.last.sent[0]).toEqual({ type: "auth", token: "access-2" });
     expect(t.socket.getSnapshot().state).toBe("open");

@@ -84,7 +84,7 @@ export class ChatSocket {
     this.options = options;
     this.timers = options.timers ?? browserTimers;
     this.random = options.random ?? Math.random;
-    this.WebSocketImpl = options.WebSocket ?? (WebSocket as unknown as WebSocketConstructor);
+    this.WebSocketImpl = options.WebSocket ?? WebSocket;
     const events = options.events === undefined ? window : options.events;
     events?.addEventListener("online", this.handleOnline);
     events?.addEventListener("offline", this.handleOffline);

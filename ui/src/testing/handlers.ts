@@ -41,7 +41,7 @@ export function restHandlers(backend: FakeBackend) {
     http.post(`${API}/auth/login`, async ({ request }) => {
       const input = await body<{ email: string; password: string }>(request);
       const account = backend.users.get(input.email);
-      if (!account || account.password !== input.password) return errorResponse(401, "invalid_credentials");
+      if (account?.password !== input.password) return errorResponse(401, "invalid_credentials");
       return HttpResponse.json(backend.issueSession(account.user));
     }),
     http.post(`${API}/auth/register`, async ({ request }) => {

@@ -15,7 +15,12 @@ export interface AuthState {
   expiresAt: number | null;
 }
 
-export const initialAuthState: AuthState = { status: "signedOut", user: null, accessToken: null, expiresAt: null };
+export const initialAuthState: AuthState = {
+  status: "signedOut",
+  user: null,
+  accessToken: null,
+  expiresAt: null,
+};
 
 const authSlice = createSlice({
   name: "auth",

@@ -96,11 +96,11 @@ function upsertMessage(chat: ConversationChat, message: Message): void {
   }
   chat.lastSeq = Math.max(chat.lastSeq, message.seq);
   if (message.client_message_id && chat.outbox[message.client_message_id]) {
-    delete chat.outbox[message.client_message_id];
+    Reflect.deleteProperty(chat.outbox, message.client_message_id);
     chat.outboxOrder = chat.outboxOrder.filter((key) => key !== message.client_message_id);
   }
   if (message.status !== "streaming") {
-    delete chat.streams[message.id];
+    Reflect.deleteProperty(chat.streams, message.id);
     if (message.role === "assistant") chat.assistantTyping = false;
   }
 }
@@ -132,7 +132,12 @@ const conversationSlice = createSlice({
     },
     outboxAdded(
       state,
-      action: PayloadAction<{ conversationId: string; clientMessageId: string; content: string; createdAt: string }>,
+      action: PayloadAction<{
+        conversationId: string;
+        clientMessageId: string;
+        content: string;
+        createdAt: string;
+      }>,
     ) {
       const { conversationId, clientMessageId, content, createdAt } = action.payload;
       const chat = conversationOf(state, conversationId);
@@ -173,8 +178,8 @@ const conversationSlice = createSlice({
       if (stream.parts[index] != null) return;
       stream.parts[index] = delta;
       let text = "";
-      for (let i = 0; i < stream.parts.length; i += 1) {
-        const part = stream.parts[i];
+      // for-of visits holes too (as undefined): the text stops at the first missing delta.
+      for (const part of stream.parts) {
         if (part == null) break;
         text += part;
       }
@@ -190,10 +195,13 @@ const conversationSlice = createSlice({
       chat.stopPending = true;
       chat.assistantTyping = false;
     },
-    rated(state, action: PayloadAction<{ conversationId: string; messageId: string; rating: Rating | null }>) {
+    rated(
+      state,
+      action: PayloadAction<{ conversationId: string; messageId: string; rating: Rating | null }>,
+    ) {
       const chat = conversationOf(state, action.payload.conversationId);
       if (action.payload.rating) chat.ratings[action.payload.messageId] = action.payload.rating;
-      else delete chat.ratings[action.payload.messageId];
+      else Reflect.deleteProperty(chat.ratings, action.payload.messageId);
     },
     draftPromoted(state, action: PayloadAction<string>) {
       const draft = state.byId[DRAFT_KEY];
@@ -205,7 +213,7 @@ const conversationSlice = createSlice({
           chat.outbox[key] = entry;
           chat.outboxOrder.push(key);
         }
-        delete state.byId[DRAFT_KEY];
+        Reflect.deleteProperty(state.byId, DRAFT_KEY);
       }
       state.draftPromotedTo = action.payload;
     },
@@ -348,7 +356,10 @@ function buildItems(chat: ConversationChat, replyFailedText: ReplyFailedText): C
 }
 
 export const selectChatItems = createSelector(
-  [selectConversationChat, (_state: ChatSlice, _id: string | null, replyFailedText: ReplyFailedText) => replyFailedText],
+  [
+    selectConversationChat,
+    (_state: ChatSlice, _id: string | null, replyFailedText: ReplyFailedText) => replyFailedText,
+  ],
   buildItems,
 );
 
