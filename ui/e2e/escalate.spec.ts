@@ -6,7 +6,8 @@ test("talk to a person: the case number shows and is announced", async ({ page }
   await send(page, SOQL_QUESTION);
   await waitForAnswer(page, 1);
 
-  await page.getByRole("button", { name: "Talk to a person" }).click();
+  // The header's button (an answer may offer the same action in the transcript too).
+  await page.getByRole("banner").getByRole("button", { name: "Talk to a person" }).click();
   // Some designs confirm first; either way the case must follow.
   const confirm = page.getByRole("dialog").getByRole("button", { name: "Talk to a person" });
   if (await confirm.isVisible().catch(() => false)) await confirm.click();
