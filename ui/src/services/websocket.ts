@@ -65,7 +65,10 @@ export class ChatSocket {
   private running = false;
   /** The socket answered at least once since `start()`: later connections are "reconnecting". */
   private everOpened = false;
+  /** The server answered on this connection (its first frame arrived): the connection is "open". */
   private confirmed = false;
+  /** The auth frame went: other frames may follow, the server reads them after it. */
+  private authSent = false;
   private attempts = 0;
   private authFailures = 0;
   private retryTimer: number | null = null;
@@ -182,11 +185,8 @@ export class ChatSocket {
   }
 
   private isReady(): boolean {
-    return this.ws !== null && this.ws.readyState === OPEN && this.confirmedOrAuthed;
+    return this.ws !== null && this.ws.readyState === OPEN && this.authSent;
   }
-
-  /** Frames may go once the auth frame went: the server reads them after it. */
-  private confirmedOrAuthed = false;
 
   private setState(state: ConnectionState, nextRetryAt: number | null = null): void {
     if (this.snapshot.state === state && this.snapshot.nextRetryAt === nextRetryAt) return;
@@ -205,7 +205,7 @@ export class ChatSocket {
     const ws = new this.WebSocketImpl(this.options.url);
     this.ws = ws;
     ws.onopen = () => {
-      this.confirmedOrAuthed = true;
+      this.authSent = true;
       ws.send(JSON.stringify({ type: "auth", token }));
       for (const conversationId of this.watched) this.transmit(this.subscribeFrame(conversationId));
       for (const frame of this.outbox.values()) this.transmit(frame);
@@ -259,7 +259,7 @@ export class ChatSocket {
   private teardown(): void {
     this.clearHeartbeat();
     this.confirmed = false;
-    this.confirmedOrAuthed = false;
+    this.authSent = false;
     const ws = this.ws;
     this.ws = null;
     if (!ws) return;
@@ -290,7 +290,7 @@ export class ChatSocket {
     this.ws = null;
     this.clearHeartbeat();
     this.confirmed = false;
-    this.confirmedOrAuthed = false;
+    this.authSent = false;
     if (!this.running) return;
     if (!this.isOnline()) {
       this.setState("offline");
