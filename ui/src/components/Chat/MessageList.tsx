@@ -69,6 +69,9 @@ export function MessageList({
     anchorTo: "end",
     followOnAppend: true,
     scrollEndThreshold: BOTTOM_THRESHOLD,
+    // Rows are measured from their ref callbacks during React's commit, where a synchronous flush is not allowed
+    // (React 19 warns); a normal re-render one frame later looks the same.
+    useFlushSync: false,
   });
 
   // Open at the newest message.
