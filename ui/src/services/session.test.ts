@@ -1,4 +1,4 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { FakeBackend } from "../testing/backend";
 import { guestUser } from "../testing/fixtures";
 import { ManualTimers } from "../testing/manualTimers";
@@ -124,5 +124,19 @@ describe("SessionService", () => {
     const services = createTestServices({ auth: "signedOut", storage: broken });
     await services.session.startAsGuest("en");
     expect(services.store.getState().auth.status).toBe("signedIn");
+  });
+});
+
+describe("SessionService across tabs", () => {
+  test("refreshes inside a Web Lock when the browser has them", async () => {
+    const request = vi.fn((_name: string, callback: () => Promise<boolean>) => callback());
+    vi.stubGlobal("navigator", { onLine: true, locks: { request } });
+    try {
+      const services = createTestServices();
+      expect(await services.session.refresh()).toBe(true);
+      expect(request).toHaveBeenCalledWith("csagent.session.refresh", expect.any(Function));
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

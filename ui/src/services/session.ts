@@ -139,7 +139,17 @@ export class SessionService implements AuthBridge {
     return this.refreshing;
   }
 
-  private async doRefresh(): Promise<boolean> {
+  /**
+   * Refresh tokens are single use and reusing one revokes the whole family, so tabs take turns (Web Locks) and
+   * each reads the newest token inside its turn: a token another tab just rotated is never sent again.
+   */
+  private doRefresh(): Promise<boolean> {
+    const locks = typeof navigator === "undefined" ? undefined : (navigator as Partial<Navigator>).locks;
+    if (!locks) return this.refreshNow();
+    return locks.request("csagent.session.refresh", () => this.refreshNow());
+  }
+
+  private async refreshNow(): Promise<boolean> {
     const stored = this.read();
     if (!stored) {
       this.signOut();
