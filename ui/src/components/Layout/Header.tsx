@@ -46,7 +46,8 @@ function Action({
       variant="ghost"
       size="sm"
       title={label}
-      className={`shrink-0 md:min-h-11 md:min-w-11 ${rest.className ?? ""}`}
+      // Tighter padding below md so six actions and the name fit in 320 px.
+      className={`shrink-0 px-1! md:min-h-11 md:min-w-11 md:px-3! ${rest.className ?? ""}`}
       onClick={rest.onClick}
       disabled={rest.disabled}
     >
@@ -90,14 +91,14 @@ export function HeaderView({
 
   return (
     <header className="bg-surface border-line border-b">
-      <div className="flex items-center gap-1 px-2 py-1 md:gap-2 md:px-4">
+      <div className="flex items-center gap-0.5 px-2 py-1 md:gap-2 md:px-4">
         <Action
           icon={<MenuIcon />}
           label={t("header.conversations")}
           onClick={onOpenConversations}
           className="md:hidden"
         />
-        <p className="me-auto min-w-0 truncate text-lg font-semibold">{t("app.name")}</p>
+        <p className="ms-1 me-auto min-w-0 truncate text-lg font-semibold">{t("app.name")}</p>
         <Action
           icon={<PersonIcon />}
           label={t("header.escalate")}

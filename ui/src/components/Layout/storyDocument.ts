@@ -1,5 +1,6 @@
 // Story helper: show a story as the app would be with a given theme, contrast or direction on <html>.
 // Returned as a Storybook `beforeEach`, whose cleanup puts <html> back for the next story.
+import { changeLanguage } from "../../i18n";
 import { applyPreferences, defaultPreferences, type DisplayPreferences } from "../../lib/preferences";
 
 export function onDocument(
@@ -25,4 +26,8 @@ export function onDocument(
 export const dark = onDocument({ theme: "dark" });
 export const highContrast = onDocument({ highContrast: true });
 export const darkHighContrast = onDocument({ theme: "dark", highContrast: true });
-export const arabic = onDocument({}, { lang: "ar", dir: "rtl" });
+/** The app in Arabic: translated strings, lang="ar" and dir="rtl" on <html>, then back to English. */
+export async function arabic(): Promise<() => Promise<void>> {
+  await changeLanguage("ar");
+  return () => changeLanguage("en");
+}
