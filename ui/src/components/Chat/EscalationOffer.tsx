@@ -1,4 +1,5 @@
 import { useTranslation } from "react-i18next";
+import { buttonClasses } from "../ui";
 
 /** Shown under an answer when the assistant thinks a person would help more. */
 export function EscalationOffer({ onAccept }: { onAccept: () => void }) {
@@ -6,11 +7,7 @@ export function EscalationOffer({ onAccept }: { onAccept: () => void }) {
   return (
     <div className="mt-2 flex flex-wrap items-center gap-3 rounded-lg border border-line bg-warning-soft p-3 text-fg">
       <p>{t("chat.escalationPrompt")}</p>
-      <button
-        type="button"
-        onClick={onAccept}
-        className="min-h-11 rounded-md bg-accent px-4 font-medium text-on-accent hover:bg-accent-hover sm:min-h-9"
-      >
+      <button type="button" onClick={onAccept} className={buttonClasses("primary", "md")}>
         {t("chat.escalationAccept")}
       </button>
     </div>

@@ -8,6 +8,7 @@ import {
   type Ref,
 } from "react";
 import { useTranslation } from "react-i18next";
+import { buttonClasses } from "../ui";
 
 /** The server's limit for one message (contract: 1–8000 characters). */
 export const MAX_MESSAGE_LENGTH = 8000;
@@ -110,19 +111,11 @@ export function MessageInput({ onSend, onStop, awaitingReply, closed = false, re
           style={{ maxHeight: MAX_HEIGHT_PX }}
         />
         {awaitingReply && !closed ? (
-          <button
-            type="button"
-            onClick={stop}
-            className="min-h-11 rounded-lg border border-line px-3 text-fg hover:bg-raised"
-          >
+          <button type="button" onClick={stop} className={buttonClasses("secondary", "md")}>
             {t("chat.composer.stop")}
           </button>
         ) : null}
-        <button
-          type="submit"
-          disabled={blank || closed}
-          className="min-h-11 rounded-lg bg-accent px-4 font-medium text-on-accent hover:bg-accent-hover disabled:cursor-not-allowed disabled:opacity-60"
-        >
+        <button type="submit" disabled={blank || closed} className={buttonClasses("primary", "md")}>
           {t("chat.composer.send")}
         </button>
       </div>

@@ -7,6 +7,7 @@ import { Feedback } from "./Feedback";
 import { formatMessageTime } from "./formatTime";
 import { QuickReplies } from "./QuickReplies";
 import type { ChatItem, MessageActions } from "./types";
+import { buttonClasses } from "../ui";
 
 export interface MessageItemProps extends MessageActions {
   item: ChatItem;
@@ -123,7 +124,7 @@ function RetryButton({
     <button
       type="button"
       onClick={() => onRetry(clientMessageId)}
-      className="min-h-8 rounded-md border border-line px-3 text-fg hover:bg-raised"
+      className={buttonClasses("secondary", "sm")}
     >
       {label}
     </button>

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useAppDispatch } from "../../store";
 import { announce } from "../../store/slices/uiSlice";
+import { buttonClasses } from "../../components/ui";
 
 export interface CodeBlockProps {
   code: string;
@@ -28,11 +29,7 @@ export function CodeBlock({ code, language }: CodeBlockProps) {
     <div className="my-2 overflow-hidden rounded-md border border-line bg-code-bg text-fg">
       <div className="flex items-center justify-between gap-2 border-b border-line ps-3 pe-1 py-1 text-sm text-muted">
         <span>{language ?? ""}</span>
-        <button
-          type="button"
-          onClick={() => void copy()}
-          className="min-h-8 min-w-8 rounded px-2 text-sm text-fg hover:bg-raised"
-        >
+        <button type="button" onClick={() => void copy()} className={buttonClasses("ghost", "sm")}>
           {t("chat.copyCode")}
         </button>
       </div>
