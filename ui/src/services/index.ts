@@ -73,19 +73,22 @@ export function createServices(options: ServicesOptions = {}): AppServices {
   const storedUser = options.preloadedState?.auth ? null : session.storedUser();
   if (storedUser) store.dispatch(restoring(storedUser));
 
-  // The socket lives exactly as long as the session; signing out (or a refresh that fails) clears every cache.
-  let status = store.getState().auth.status;
+  // The socket lives exactly as long as the session; signing out (or a refresh that fails) clears every cache,
+  // and so does another user signing in over a guest session (nothing of the guest's may show).
+  const clear = () => {
+    socket.stop();
+    chat.reset();
+    queryClient.clear();
+  };
+  let { status, user } = store.getState().auth;
   if (status === "signedIn") socket.start();
   store.subscribe(() => {
-    const next = store.getState().auth.status;
-    if (next === status) return;
-    status = next;
-    if (next === "signedIn") socket.start();
-    else if (next === "signedOut") {
-      socket.stop();
-      chat.reset();
-      queryClient.clear();
-    }
+    const next = store.getState().auth;
+    if (next.status === status && next.user?.id === user?.id) return;
+    const switched = status === "signedIn" && next.status === "signedIn";
+    ({ status, user } = next);
+    if (next.status === "signedOut" || switched) clear();
+    if (next.status === "signedIn") socket.start();
   });
 
   return { store, queryClient, api, session, socket, chat };

@@ -140,3 +140,21 @@ describe("SessionService across tabs", () => {
     }
   });
 });
+
+describe("switching users", () => {
+  test("signing in over a guest session clears the guest's conversations and reconnects", async () => {
+    const services = createTestServices();
+    const conversation = services.backend.addConversation();
+    services.chat.open(conversation.id);
+    await services.chat.loadHistory(conversation.id);
+    expect(services.store.getState().chat.byId[conversation.id]).toBeDefined();
+    await services.session.register({
+      email: "ada@example.com",
+      password: "a long password",
+      display_name: "Ada",
+    });
+    expect(services.store.getState().chat.byId).toEqual({});
+    expect(services.socket.isWatching(conversation.id)).toBe(false);
+    expect(services.socket.getSnapshot().state).toBe("connecting");
+  });
+});
