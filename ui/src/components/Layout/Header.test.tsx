@@ -146,8 +146,15 @@ describe("Header", () => {
     await userEvent.click(screen.getByRole("button", { name: "Conversations" }));
     expect(store.getState().ui.sidebarOpen).toBe(true);
 
+    window.history.replaceState(null, "", "/c/abc");
     await userEvent.click(screen.getByRole("button", { name: "Sign out" }));
     expect(chat.signOut).toHaveBeenCalledOnce();
+    expect(window.location.pathname).toBe("/");
+  });
+
+  test("the tab title names the open conversation", () => {
+    renderWithStore(<Header conversationId={conversation.id} />);
+    expect(document.title).toBe("Reset my password – csagent");
   });
 
   test("Download transcript saves a Markdown file", async () => {

@@ -1,8 +1,9 @@
-import { useState, type ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useAuth } from "../../hooks/useAuth";
 import { useChat } from "../../hooks/useChat";
 import { buildTranscript, downloadText, transcriptFileName } from "../../lib/transcript";
+import { navigate } from "../../lib/useHistoryPath";
 import { errorMessage, type Conversation } from "../../services/api";
 import { useAppDispatch } from "../../store";
 import { announce, setSidebarOpen } from "../../store/slices/uiSlice";
@@ -173,6 +174,13 @@ export function Header({ conversationId }: { conversationId: string | null }) {
   const chat = useChat(conversationId);
   const { items, conversation } = chat;
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const title = conversation?.title ?? "";
+  const appName = t("app.name");
+
+  // The tab title names the open conversation (WCAG 2.4.2), so tabs and history entries are told apart.
+  useEffect(() => {
+    document.title = title.length > 0 ? `${title} – ${appName}` : appName;
+  }, [title, appName]);
 
   return (
     <>
@@ -191,7 +199,11 @@ export function Header({ conversationId }: { conversationId: string | null }) {
         }}
         onOpenSettings={() => setSettingsOpen(true)}
         onOpenConversations={() => dispatch(setSidebarOpen(true))}
-        onSignOut={() => auth.signOut()}
+        onSignOut={() => {
+          // The next person to sign in on this device starts at a new conversation, not at this one's URL.
+          navigate("/", { replace: true });
+          auth.signOut();
+        }}
       />
       <SettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} />
     </>
