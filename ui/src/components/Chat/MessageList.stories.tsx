@@ -1,5 +1,6 @@
 import type { Meta, StoryObj } from "@storybook/react-vite";
-import { expect, fn, within } from "storybook/test";
+import { useEffect, useState, type ComponentProps } from "react";
+import { expect, fn, userEvent, waitFor, within } from "storybook/test";
 import { arabic, dark, highContrast } from "../Layout/storyDocument";
 import { makeItem, makeMeta, manyMessages, sampleConversation } from "./fixtures";
 import { MessageList } from "./MessageList";
@@ -59,3 +60,52 @@ export const RightToLeft: Story = { beforeEach: arabic, args: { items: arabicCon
 export const LoadingOlder: Story = { args: { hasOlder: true, isLoadingHistory: true } };
 
 export const Empty: Story = { args: { items: [], empty: <p className="p-4">No messages yet.</p> } };
+
+const WORDS = "To reset a password open Setup then Users then pick the user and choose Reset Password.".split(
+  " ",
+);
+
+/** A reply that streams in word by word, as the hook delivers it. */
+function StreamingDemo(props: ComponentProps<typeof MessageList>) {
+  const [words, setWords] = useState(1);
+  useEffect(() => {
+    if (words >= WORDS.length * 4) return undefined;
+    const timer = setTimeout(() => setWords((count) => count + 1), 20);
+    return () => clearTimeout(timer);
+  }, [words]);
+  const text = Array.from({ length: words }, (_, index) => WORDS[index % WORDS.length]).join(" ");
+  const done = words >= WORDS.length * 4;
+  const items = [
+    ...manyMessages(40),
+    makeItem({ key: "live", content: text, status: done ? "complete" : "streaming" }),
+  ];
+  return <MessageList {...props} items={items} />;
+}
+
+function scroller(canvasElement: HTMLElement): HTMLElement {
+  const feed = within(canvasElement).getByRole("feed");
+  const element = feed.parentElement;
+  if (!element) throw new Error("the feed has no scroll container");
+  return element;
+}
+
+const distanceFromBottom = (element: HTMLElement) =>
+  element.scrollHeight - element.scrollTop - element.clientHeight;
+
+export const StreamingStaysAtBottom: Story = {
+  render: (args) => <StreamingDemo {...args} />,
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    // The reply grows to several lines; the list follows it while the reader is at the bottom.
+    await canvas.findByText(/Reset Password\. To reset .* Reset Password\.$/, {}, { timeout: 5000 });
+    const element = scroller(canvasElement);
+    await waitFor(() => expect(distanceFromBottom(element)).toBeLessThanOrEqual(48));
+    // Scrolled up, the reader stays put and is offered a way back.
+    element.scrollTop = 0;
+    element.dispatchEvent(new Event("scroll"));
+    const jump = await canvas.findByRole("button", { name: "Jump to the latest message" });
+    await userEvent.click(jump);
+    await waitFor(() => expect(distanceFromBottom(element)).toBeLessThanOrEqual(48));
+    await waitFor(() => expect(document.activeElement).toHaveAttribute("aria-posinset", "41"));
+  },
+};
