@@ -61,6 +61,7 @@ describe("useChat", () => {
     await act(settle);
     expect(result.current.assistantTyping).toBe(true);
     expect(result.current.items[1]).toMatchObject({ role: "assistant", status: "streaming" });
+    expect(Number.isNaN(Date.parse(result.current.items[1]?.createdAt ?? ""))).toBe(false);
     expect(result.current.items[1]?.content).toBe("To reset a password, open **Setup**, then *Users*, ");
     expect(services.store.getState().ui.announcement).toBeNull();
     act(() => {

@@ -138,6 +138,7 @@ export class ChatService {
             messageId: event.message_id,
             index: event.index,
             delta: event.delta,
+            at: new Date().toISOString(),
           }),
         );
         break;

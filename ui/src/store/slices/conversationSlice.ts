@@ -30,6 +30,8 @@ export interface StreamEntry {
   text: string;
   /** Where the reply sits before its stored message (and seq) arrives. */
   seqHint: number;
+  /** When its first delta arrived (ISO 8601): the bubble's time until the stored message brings its own. */
+  startedAt: string;
 }
 
 export type HistoryStatus = "idle" | "loading" | "loaded" | "error";
@@ -163,15 +165,26 @@ const conversationSlice = createSlice({
     },
     deltaReceived(
       state,
-      action: PayloadAction<{ conversationId: string; messageId: string; index: number; delta: string }>,
+      action: PayloadAction<{
+        conversationId: string;
+        messageId: string;
+        index: number;
+        delta: string;
+        at?: string;
+      }>,
     ) {
-      const { conversationId, messageId, index, delta } = action.payload;
+      const { conversationId, messageId, index, delta, at } = action.payload;
       const chat = conversationOf(state, conversationId);
       const stored = chat.messages[messageId];
       if (stored && stored.status !== "streaming") return;
       let stream = chat.streams[messageId];
       if (!stream) {
-        stream = { parts: [], text: "", seqHint: stored?.seq ?? chat.lastSeq + 1 };
+        stream = {
+          parts: [],
+          text: "",
+          seqHint: stored?.seq ?? chat.lastSeq + 1,
+          startedAt: at ?? stored?.created_at ?? "",
+        };
         chat.streams[messageId] = stream;
         if (chat.stopPending) chat.stopped[messageId] = "";
       }
@@ -324,7 +337,7 @@ function buildItems(chat: ConversationChat, replyFailedText: ReplyFailedText): C
         role: "assistant",
         content: frozen ?? stream.text,
         status: "streaming",
-        createdAt: "",
+        createdAt: stream.startedAt,
         meta: null,
         rating: null,
         error: null,
