@@ -44,7 +44,7 @@ export function ChatWindow({ conversationId, onConversationCreated }: ChatWindow
   return (
     <ChatView
       items={chat.items}
-      status={conversationId === null && !chat.conversation ? null : (chat.conversation?.status ?? null)}
+      status={chat.conversation?.status ?? null}
       isLoadingHistory={chat.isLoadingHistory}
       hasOlder={chat.hasOlder}
       onLoadOlder={onLoadOlder}
