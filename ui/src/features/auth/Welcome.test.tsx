@@ -1,6 +1,6 @@
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { expect, test, vi } from "vitest";
+import { beforeEach, expect, test, vi } from "vitest";
 import { ApiError } from "../../services/api";
 import { Welcome, WelcomeView } from "./Welcome";
 
@@ -10,6 +10,12 @@ const auth = vi.hoisted(() => ({
   register: vi.fn(() => Promise.resolve()),
 }));
 vi.mock("../../hooks/useAuth", () => ({ useAuth: () => auth }));
+const focus = vi.hoisted(() => vi.fn());
+vi.mock("../../lib/focusWhenReady", () => ({ focusWhenReady: focus }));
+
+beforeEach(() => {
+  focus.mockClear();
+});
 
 function renderView() {
   const props = {
@@ -26,6 +32,7 @@ test("one click starts as a guest", async () => {
   expect(screen.getByRole("heading", { level: 1, name: "How can we help?" })).toBeInTheDocument();
   await userEvent.click(screen.getByRole("button", { name: "Start as a guest" }));
   expect(onGuest).toHaveBeenCalledOnce();
+  expect(focus).toHaveBeenCalledWith("composer");
   expect(screen.getByRole("button", { name: "Start as a guest" })).toBeDisabled();
   expect(screen.getByRole("status")).toHaveTextContent("Starting…");
 });
@@ -52,6 +59,7 @@ test("Sign in opens a dialog with the lazily loaded form, and can switch to Crea
   await userEvent.type(within(dialog).getByLabelText("Password"), "secret");
   await userEvent.click(within(dialog).getByRole("button", { name: "Sign in" }));
   expect(onSignIn).toHaveBeenCalledWith({ email: "ada@example.com", password: "secret" });
+  expect(focus).toHaveBeenCalledTimes(1);
 
   await userEvent.click(within(dialog).getByRole("button", { name: "New here? Create an account" }));
   const register = screen.getByRole("dialog", { name: "Create an account" });

@@ -1,9 +1,13 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useAuth } from "../../hooks/useAuth";
+import { focusWhenReady } from "../../lib/focusWhenReady";
 import { errorMessage } from "../../services/api";
 import { Button } from "../../components/ui/Button";
 import { AuthDialog, type AuthMode } from "./AuthDialog";
+
+/** The chat's message box: where a person lands once they are in. */
+const COMPOSER_ID = "composer";
 
 export interface WelcomeViewProps {
   onGuest: () => Promise<void>;
@@ -23,6 +27,7 @@ export function WelcomeView({ onGuest, onSignIn, onRegister }: WelcomeViewProps)
     setError(null);
     try {
       await onGuest();
+      focusWhenReady(COMPOSER_ID);
     } catch (reason) {
       setError(errorMessage(reason));
       setStarting(false);
@@ -60,7 +65,18 @@ export function WelcomeView({ onGuest, onSignIn, onRegister }: WelcomeViewProps)
           <Button onClick={() => setMode("register")}>{t("welcome.register")}</Button>
         </div>
       </div>
-      <AuthDialog mode={mode} onModeChange={setMode} onSignIn={onSignIn} onRegister={onRegister} />
+      <AuthDialog
+        mode={mode}
+        onModeChange={setMode}
+        onSignIn={async (values) => {
+          await onSignIn(values);
+          focusWhenReady(COMPOSER_ID);
+        }}
+        onRegister={async (values) => {
+          await onRegister(values);
+          focusWhenReady(COMPOSER_ID);
+        }}
+      />
     </main>
   );
 }
