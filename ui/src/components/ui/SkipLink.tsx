@@ -12,7 +12,7 @@ export function SkipLink({ targetId, children }: { targetId: string; children: R
         event.preventDefault();
         target.focus();
       }}
-      className="bg-surface text-fg sr-only z-50 rounded-md px-4 py-3 focus:not-sr-only focus:fixed focus:start-2 focus:top-2"
+      className="bg-surface text-fg border-line sr-only z-50 rounded-md border focus:not-sr-only focus:fixed focus:start-2 focus:top-2 focus:px-4 focus:py-3"
     >
       {children}
     </a>
