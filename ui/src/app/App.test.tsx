@@ -1,6 +1,6 @@
-import { act, render, screen } from "@testing-library/react";
+import { act, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterEach, describe, expect, test, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { makeStore } from "../store";
 import { announce } from "../store/slices/uiSlice";
 import { App, Shell } from "./App";
@@ -78,6 +78,11 @@ function renderShell(store = makeStore()) {
   };
 }
 
+// The signed-in screens are a lazy chunk; importing it once here keeps each test's wait short.
+beforeAll(async () => {
+  await import("./SignedIn");
+});
+
 describe("App", () => {
   test("restoring shows a loading status", () => {
     auth.status = "restoring";
@@ -92,11 +97,12 @@ describe("App", () => {
     expect(screen.getByRole("button", { name: "Start as a guest" })).toBeInTheDocument();
   });
 
-  test("signed in shows the layout, applies the display preferences, and the banner", () => {
+  test("signed in shows the layout, applies the display preferences, and the banner", async () => {
     render(<App services={{} as never} />);
-    expect(screen.getByRole("link", { name: "Skip to the message box" })).toBeInTheDocument();
+    expect(await screen.findByRole("link", { name: "Skip to the message box" })).toBeInTheDocument();
     expect(screen.getByRole("banner")).toBeInTheDocument();
-    expect(screen.getByRole("main")).toHaveTextContent("Open: new");
+    // The chat screen is a lazy chunk: a loading status first, then the chat.
+    expect(await within(screen.getByRole("main")).findByText("Open: new")).toBeInTheDocument();
     expect(screen.getByRole("status")).toHaveTextContent("Reconnecting… Your messages are safe.");
     expect(document.documentElement.dataset.theme).toMatch(/light|dark/);
   });
@@ -106,7 +112,7 @@ describe("the URL holds the open conversation", () => {
   test("/c/<id> opens it, and the first send gives a new chat its URL", async () => {
     window.history.replaceState(null, "", "/c/abc");
     renderShell();
-    expect(screen.getByRole("main")).toHaveTextContent("Open: abc");
+    expect(await within(screen.getByRole("main")).findByText("Open: abc")).toBeInTheDocument();
     act(() => {
       window.history.pushState(null, "", "/");
       window.dispatchEvent(new PopStateEvent("popstate"));
@@ -122,6 +128,7 @@ describe("the URL holds the open conversation", () => {
   test("New conversation goes back to /", async () => {
     window.history.replaceState(null, "", "/c/abc");
     renderShell();
+    await within(screen.getByRole("main")).findByText("Open: abc");
     await userEvent.click(screen.getByRole("button", { name: "New conversation" }));
     expect(window.location.pathname).toBe("/");
   });

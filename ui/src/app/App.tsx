@@ -1,16 +1,19 @@
+import { Suspense, lazy, useEffect } from "react";
 import { useTranslation } from "react-i18next";
-import { ChatWindow } from "../components/Chat/ChatWindow";
-import { AppLayout } from "../components/Layout/AppLayout";
 import { LiveRegion } from "../components/ui/LiveRegion";
 import { Welcome } from "../features/auth/Welcome";
 import { useAuth } from "../hooks/useAuth";
 import { useDisplayPreferences } from "../lib/useDisplayPreferences";
-import { useConversationRoute } from "../lib/useHistoryPath";
 import { useViewportHeight } from "../lib/useViewportHeight";
 import type { AppServices } from "../services";
 import { useAppSelector } from "../store";
 import { AppProviders } from "./AppProviders";
 import { ErrorBoundary } from "./ErrorBoundary";
+
+// The signed-in screens (layout, settings, transcript virtualiser, composer) are their own chunk, so the first
+// page downloads only what it shows (welcome or loading); the chunk is fetched as soon as that page has rendered.
+const loadSignedIn = () => import("./SignedIn");
+const SignedIn = lazy(() => loadSignedIn().then((module) => ({ default: module.SignedIn })));
 
 export function App({ services }: { services?: AppServices }) {
   return (
@@ -34,9 +37,23 @@ export function Shell() {
   useViewportHeight();
   const { status } = useAuth();
   const announcement = useAppSelector((state) => state.ui.announcement);
+  useEffect(() => {
+    const timer = setTimeout(() => void loadSignedIn(), 0);
+    return () => {
+      clearTimeout(timer);
+    };
+  }, []);
   return (
     <>
-      {status === "restoring" ? <Loading /> : status === "signedOut" ? <Welcome /> : <SignedIn />}
+      {status === "restoring" ? (
+        <Loading />
+      ) : status === "signedOut" ? (
+        <Welcome />
+      ) : (
+        <Suspense fallback={<Loading />}>
+          <SignedIn />
+        </Suspense>
+      )}
       <LiveRegion announcement={announcement} />
     </>
   );
@@ -48,18 +65,5 @@ function Loading() {
     <main className="bg-canvas text-muted flex min-h-[var(--app-height,100dvh)] items-center justify-center">
       <p role="status">{t("app.loading")}</p>
     </main>
-  );
-}
-
-function SignedIn() {
-  const { conversationId, openConversation } = useConversationRoute();
-  return (
-    <AppLayout conversationId={conversationId} onOpen={openConversation}>
-      <ChatWindow
-        conversationId={conversationId}
-        // The first message created the conversation: give it its URL without a new history entry.
-        onConversationCreated={(id) => openConversation(id, { replace: true })}
-      />
-    </AppLayout>
   );
 }
