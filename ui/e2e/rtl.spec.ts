@@ -45,6 +45,15 @@ test("choosing Arabic mirrors the layout", async ({ page }, testInfo) => {
   expect(await centreX(settingsButton), "RTL: Settings sits at the left").toBeLessThan(width / 2);
   await page.screenshot({ path: testInfo.outputPath("chat-rtl.png"), fullPage: true });
 
+  // English text inside the Arabic page keeps its own direction (dir="auto"), so "password?" does not turn
+  // into "?password". Soft: the layout checks above stand on their own.
+  expect
+    .soft(
+      await bubble.evaluate((element) => getComputedStyle(element).direction),
+      "an English message reads LTR",
+    )
+    .toBe("ltr");
+
   // The choice is kept: a reload opens in Arabic, right to left.
   await page.reload();
   await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
