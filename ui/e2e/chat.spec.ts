@@ -180,7 +180,7 @@ test("offline in the middle of an answer, a message written offline is sent once
     page
       .getByRole("status")
       .filter({ hasText: "You are offline. We will send your messages when you are back." }),
-  ).toBeVisible({ timeout: ANSWER_TIMEOUT_MS });
+  ).toBeVisible();
   await send(page, SOQL_QUESTION);
   await expect(userMessages(page)).toHaveCount(2);
   await expect(userMessages(page).nth(1)).toContainText("Too many SOQL queries");
