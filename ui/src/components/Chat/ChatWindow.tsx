@@ -1,6 +1,7 @@
-import { useCallback } from "react";
+import { useCallback, useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { useChat } from "../../hooks/useChat";
+import { preloadMarkdown } from "../../lib/markdown/Markdown";
 import { errorMessage } from "../../services/api";
 import { useAppDispatch } from "../../store";
 import { announce } from "../../store/slices/uiSlice";
@@ -18,6 +19,10 @@ export function ChatWindow({ conversationId, onConversationCreated }: ChatWindow
   const { t } = useTranslation();
   const dispatch = useAppDispatch();
   const chat = useChat(conversationId, { onConversationCreated });
+  // Fetch the Markdown renderer while the user types, not when the first answer streams (or the network drops).
+  useEffect(() => {
+    preloadMarkdown().catch(() => undefined);
+  }, []);
   // The hook's functions are stable between renders only through `chat`; arrows keep `this` out of the picture.
   const onSend = useCallback((text: string) => chat.send(text), [chat]);
   const onStop = useCallback(() => chat.stopWaiting(), [chat]);

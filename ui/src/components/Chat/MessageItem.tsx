@@ -76,7 +76,9 @@ export const MessageItem = memo(function MessageItem({
       </div>
       <div className={`max-w-[min(42rem,90%)] rounded-2xl px-4 py-2 ${bubbleClass[item.role]}`}>
         {isUser || isSystem ? (
-          <p className="whitespace-pre-wrap break-words">{item.content}</p>
+          <p dir="auto" className="whitespace-pre-wrap break-words">
+            {item.content}
+          </p>
         ) : (
           <Markdown>{item.content}</Markdown>
         )}

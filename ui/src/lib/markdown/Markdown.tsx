@@ -1,15 +1,62 @@
-import { lazy, Suspense } from "react";
+import { useEffect, useState, type ComponentType } from "react";
 
-const MarkdownRenderer = lazy(() => import("./MarkdownRenderer"));
+type Renderer = ComponentType<{ children: string }>;
+
+let loaded: Renderer | null = null;
+let pending: Promise<Renderer> | null = null;
 
 /**
- * Markdown for assistant and agent messages. The renderer is a separate chunk, so the first paint does not wait
- * for it: until it arrives the text shows as plain text, which is already readable.
+ * Loads the Markdown renderer chunk once. A failed load (offline before the chunk arrived) is forgotten, so the
+ * next call tries again. The chat calls this when it opens, so answers rarely wait for it.
+ */
+export function preloadMarkdown(): Promise<Renderer> {
+  pending ??= import("./MarkdownRenderer").then(
+    (module) => {
+      loaded = module.default;
+      return loaded;
+    },
+    (error: unknown) => {
+      pending = null;
+      throw error;
+    },
+  );
+  return pending;
+}
+
+/**
+ * Markdown for assistant and agent messages. Until the renderer chunk is here the text shows as plain text, which
+ * is already readable; if the chunk cannot load (offline), the text stays plain and the load is retried when the
+ * browser is back online. A failed chunk never takes the conversation down.
  */
 export function Markdown({ children }: { children: string }) {
-  return (
-    <Suspense fallback={<p className="whitespace-pre-wrap break-words">{children}</p>}>
-      <MarkdownRenderer>{children}</MarkdownRenderer>
-    </Suspense>
+  const [renderer, setRenderer] = useState<{ component: Renderer } | null>(() =>
+    loaded ? { component: loaded } : null,
   );
+  useEffect(() => {
+    if (renderer) return;
+    let active = true;
+    const attempt = () => {
+      preloadMarkdown().then(
+        (component) => {
+          if (active) setRenderer({ component });
+        },
+        () => undefined, // plain text until the next `online` event
+      );
+    };
+    attempt();
+    window.addEventListener("online", attempt);
+    return () => {
+      active = false;
+      window.removeEventListener("online", attempt);
+    };
+  }, [renderer]);
+  if (!renderer) {
+    return (
+      <p dir="auto" className="whitespace-pre-wrap break-words">
+        {children}
+      </p>
+    );
+  }
+  const Component = renderer.component;
+  return <Component>{children}</Component>;
 }

@@ -65,7 +65,7 @@ const rehypePlugins = [rehypeSanitize];
 /** Sanitised Markdown: no raw HTML, links only http(s)/mailto, code blocks highlighted. */
 export default function MarkdownRenderer({ children }: { children: string }) {
   return (
-    <div className="cs-markdown break-words">
+    <div dir="auto" className="cs-markdown break-words">
       <ReactMarkdown
         remarkPlugins={remarkPlugins}
         rehypePlugins={rehypePlugins}
