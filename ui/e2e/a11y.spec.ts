@@ -82,3 +82,20 @@ test("small screen with the conversations drawer", async ({ page }) => {
   await expect(page.getByRole("navigation", { name: "Conversations" })).toBeVisible();
   await expectNoAxeViolations(page, "small screen, drawer open");
 });
+
+// WCAG 1.4.10 reflow: 320 CSS px wide is a 1280 px window at 400% zoom; 640 x 360 is a laptop at 200%. No
+// sideways scrolling, and the composer stays on screen.
+for (const [width, height] of [
+  [320, 640],
+  [640, 360],
+] as const) {
+  test(`reflows at ${width} x ${height} without horizontal scrolling`, async ({ page }) => {
+    await page.setViewportSize({ width, height });
+    await chatWithAnswer(page);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await expect(page.getByRole("textbox", { name: "Message" })).toBeInViewport();
+    await expect(page.getByRole("button", { name: "Send" })).toBeInViewport();
+    await expectNoAxeViolations(page, `${width} x ${height}`);
+  });
+}
