@@ -4,6 +4,7 @@
 // does both. Chromium is Debian's /usr/bin/chromium: never `npx playwright install`.
 import { execFileSync } from "node:child_process";
 import { defineConfig } from "@playwright/test";
+import chromium from "./chromium.json";
 
 // The config is evaluated again in every worker: the port chosen here travels to them in the environment.
 process.env.CSAGENT_E2E_PORT ??= execFileSync(process.execPath, [
@@ -13,16 +14,6 @@ process.env.CSAGENT_E2E_PORT ??= execFileSync(process.execPath, [
   .toString()
   .trim();
 const baseURL = `http://127.0.0.1:${process.env.CSAGENT_E2E_PORT}`;
-
-const chromiumArgs = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 export default defineConfig({
   testDir: "e2e",
@@ -39,7 +30,7 @@ export default defineConfig({
     baseURL,
     browserName: "chromium",
     headless: true,
-    launchOptions: { executablePath: "/usr/bin/chromium", args: chromiumArgs },
+    launchOptions: { executablePath: chromium.executablePath, args: chromium.args },
     viewport: { width: 1280, height: 800 },
     locale: "en-US",
     colorScheme: "light",

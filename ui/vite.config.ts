@@ -5,18 +5,7 @@ import react from "@vitejs/plugin-react";
 import tailwindcss from "@tailwindcss/vite";
 import { storybookTest } from "@storybook/addon-vitest/vitest-plugin";
 import { playwright } from "@vitest/browser-playwright";
-
-const chromium = "/usr/bin/chromium";
-const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import chromium from "./chromium.json";
 
 export default defineConfig(({ mode }) => {
   const env = loadEnv(mode, process.cwd(), "CSAGENT_");
@@ -66,7 +55,12 @@ export default defineConfig(({ mode }) => {
             browser: {
               enabled: true,
               headless: true,
-              provider: playwright({ launchOptions: { executablePath: chromium, args: chromiumArgs } }),
+              provider: playwright({
+                launchOptions: {
+                  executablePath: chromium.executablePath,
+                  args: ["--headless", ...chromium.args],
+                },
+              }),
               instances: [{ browser: "chromium" }],
             },
           },

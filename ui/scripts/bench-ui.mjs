@@ -18,20 +18,12 @@ import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
 import desktopConfig from "lighthouse/core/config/desktop-config.js";
 import { BUDGET_BYTES, measure } from "./check-size.mjs";
+import chromium from "../chromium.json" with { type: "json" };
 
 const ui = fileURLToPath(new URL("../", import.meta.url));
 const reports = join(ui, "..", "var", "lighthouse");
-const CHROME = process.env.CHROME_PATH ?? "/usr/bin/chromium";
-const FLAGS = [
-  "--headless=new",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+const CHROME = process.env.CHROME_PATH ?? chromium.executablePath;
+const FLAGS = ["--headless=new", ...chromium.args];
 const THRESHOLDS = { performance: 95, accessibility: 100 };
 
 async function newest(folder) {
