@@ -78,7 +78,7 @@ bench: prepare
 	$(PY) -m loadtests.bench
 
 bench-rest: prepare
-	$(PY) -m loadtests.rest_compare
+	$(PY) -m loadtests.rest_compare $(ARGS)
 
 bench-ws: prepare
 	$(PY) -m loadtests.ws_capacity
