@@ -1,3 +1,5 @@
+// Queries use the translated names: `npm run test:stories` also runs every story in Arabic.
+import i18next from "i18next";
 import type { Meta, StoryObj } from "@storybook/react-vite";
 import { expect, within } from "storybook/test";
 import { arabic, dark, darkHighContrast } from "../components/Layout/storyDocument";
@@ -30,6 +32,6 @@ export const SignedOut: Story = {
   decorators: [withServices(undefined, { auth: "signedOut" })],
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
-    await expect(await canvas.findByRole("heading", { name: "How can we help?" })).toBeVisible();
+    await expect(await canvas.findByRole("heading", { name: i18next.t("welcome.title") })).toBeVisible();
   },
 };

@@ -1,3 +1,5 @@
+// Queries use the translated names: `npm run test:stories` also runs every story in Arabic.
+import i18next from "i18next";
 import type { Meta, StoryObj } from "@storybook/react-vite";
 import { useEffect, useState, type ComponentProps } from "react";
 import { expect, fn, userEvent, waitFor, within } from "storybook/test";
@@ -103,7 +105,7 @@ export const StreamingStaysAtBottom: Story = {
     // Scrolled up, the reader stays put and is offered a way back.
     element.scrollTop = 0;
     element.dispatchEvent(new Event("scroll"));
-    const jump = await canvas.findByRole("button", { name: "Jump to the latest message" });
+    const jump = await canvas.findByRole("button", { name: i18next.t("chat.jumpToLatest") });
     await userEvent.click(jump);
     await waitFor(() => expect(distanceFromBottom(element)).toBeLessThanOrEqual(48));
     await waitFor(() => expect(document.activeElement).toHaveAttribute("aria-posinset", "41"));

@@ -1,3 +1,5 @@
+// Queries use the translated names: `npm run test:stories` also runs every story in Arabic.
+import i18next from "i18next";
 import type { Meta, StoryObj } from "@storybook/react-vite";
 import { expect, fn, userEvent, within } from "storybook/test";
 import { SignInForm } from "./SignInForm";
@@ -13,7 +15,7 @@ export const Default: Story = {};
 export const WithErrors: Story = {
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
-    await userEvent.click(canvas.getByRole("button", { name: "Sign in" }));
-    await expect(await canvas.findByText("Enter your email.")).toBeVisible();
+    await userEvent.click(canvas.getByRole("button", { name: i18next.t("auth.signIn") }));
+    await expect(await canvas.findByText(i18next.t("auth.emailRequired"))).toBeVisible();
   },
 };

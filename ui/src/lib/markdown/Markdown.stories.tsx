@@ -1,3 +1,5 @@
+// Queries use the translated names: `npm run test:stories` also runs every story in Arabic.
+import i18next from "i18next";
 import type { Meta, StoryObj } from "@storybook/react-vite";
 import { expect, waitFor, within } from "storybook/test";
 import { dark, darkHighContrast, highContrast } from "../../components/Layout/storyDocument";
@@ -40,7 +42,7 @@ const meta = {
   args: { children: sample },
   play: async ({ canvasElement }) => {
     // Wait for the lazy renderer and the highlighter, so axe checks the colours of highlighted code.
-    await within(canvasElement).findAllByRole("button", { name: "Copy code" });
+    await within(canvasElement).findAllByRole("button", { name: i18next.t("chat.copyCode") });
     await waitFor(() => expect(canvasElement.querySelector(".hljs-keyword")).not.toBeNull());
   },
 } satisfies Meta<typeof Markdown>;
