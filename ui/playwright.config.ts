@@ -4,7 +4,7 @@
 // does both. Chromium is Debian's /usr/bin/chromium: never `npx playwright install`.
 import { execFileSync } from "node:child_process";
 import { defineConfig } from "@playwright/test";
-import chromium from "./chromium.json";
+import chromium from "./chromium.json" with { type: "json" };
 
 // The config is evaluated again in every worker: the port chosen here travels to them in the environment.
 process.env.CSAGENT_E2E_PORT ??= execFileSync(process.execPath, [

@@ -5,7 +5,7 @@ import react from "@vitejs/plugin-react";
 import tailwindcss from "@tailwindcss/vite";
 import { storybookTest } from "@storybook/addon-vitest/vitest-plugin";
 import { playwright } from "@vitest/browser-playwright";
-import chromium from "./chromium.json";
+import chromium from "./chromium.json" with { type: "json" };
 
 export default defineConfig(({ mode }) => {
   const env = loadEnv(mode, process.cwd(), "CSAGENT_");
