@@ -1,4 +1,5 @@
 // Sample messages for tests and stories.
+import { makeReplyMeta } from "../../testing/fixtures";
 import type { ChatItem, ReplyMeta } from "./types";
 
 const BASE_TIME = Date.parse("2026-03-02T09:30:00Z");
@@ -19,30 +20,9 @@ export function makeItem(overrides: Partial<ChatItem> & { key: string }): ChatIt
   };
 }
 
+/** A reply's meta with no citations or quick replies unless a story adds them (the shared test fixture). */
 export function makeMeta(overrides: Partial<ReplyMeta> = {}): ReplyMeta {
-  return {
-    citations: [],
-    confidence: 0.9,
-    emotion: null,
-    entities: [],
-    escalation_reasons: [],
-    escalation_suggested: false,
-    fallback_from: [],
-    guard: null,
-    index_version: null,
-    intent: { name: "how_to", confidence: 0.9 },
-    language: "en",
-    latency_ms: 800,
-    low_confidence: false,
-    model: { name: "demo", version: "1" },
-    quick_replies: [],
-    route: "answer",
-    sentiment: { label: "neutral", score: 0.5 },
-    timings: {},
-    tokens: {},
-    ttft_ms: null,
-    ...overrides,
-  } as ReplyMeta;
+  return makeReplyMeta({ citations: [], quick_replies: [], ...overrides });
 }
 
 export const sampleAnswer = `To reset your password:
