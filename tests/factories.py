@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import uuid
 from typing import Any
 
@@ -57,3 +58,10 @@ async def seed_conversation(state: AppState, organization: str = "Default") -> t
             context={"k": 1},
         )
     return Claims(sub=user.id, org=org.id, role="customer"), conversation.id
+
+
+def free_port() -> int:
+    """A TCP port free on the loopback interface right now (for servers a test starts)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import time
 import uuid
 from collections.abc import Iterator
@@ -15,15 +14,9 @@ import httpx
 import pytest
 from websockets.sync.client import connect
 
-from tests.factories import SOQL_QUESTION
+from tests.factories import SOQL_QUESTION, free_port
 
 pytestmark = [pytest.mark.serve, pytest.mark.slow]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +28,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory, prepared: None) -> Iterato
 
     from serve.builder import build_app
 
-    port, metrics_port = _free_port(), _free_port()
+    port, metrics_port = free_port(), free_port()
     database = tmp_path_factory.mktemp("e2e") / "e2e.db"
     temp_dir = Path("/tmp") / f"csagent-e2e-{uuid.uuid4().hex[:6]}"
     ray.init(

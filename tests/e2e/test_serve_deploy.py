@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,16 +20,11 @@ import pytest
 import yaml
 
 from models.config import PROJECT_ROOT
+from tests.factories import free_port
 
 pytestmark = [pytest.mark.serve, pytest.mark.slow]
 
 BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _wait(url: str, timeout_s: float, ok: int = 200) -> httpx.Response:
@@ -52,7 +46,7 @@ def _wait(url: str, timeout_s: float, ok: int = 200) -> httpx.Response:
 def head(tmp_path: Path) -> Iterator[tuple[dict[str, str], str]]:
     """A `ray start --head --block` of our own; yields the environment and the dashboard address."""
     env = {**os.environ, "RAY_AUTH_MODE": "disabled", "RAY_USAGE_STATS_ENABLED": "0"}
-    dashboard = f"http://127.0.0.1:{_free_port()}"
+    dashboard = f"http://127.0.0.1:{free_port()}"
     temp_dir = Path("/tmp") / f"csagent-deploy-{uuid.uuid4().hex[:6]}"
     command = [
         str(BIN / "ray"),
@@ -60,13 +54,13 @@ def head(tmp_path: Path) -> Iterator[tuple[dict[str, str], str]]:
         "--head",
         "--block",
         "--num-cpus=2",
-        f"--port={_free_port()}",
+        f"--port={free_port()}",
         f"--temp-dir={temp_dir}",
         "--include-dashboard=true",
         "--dashboard-host=127.0.0.1",
         f"--dashboard-port={dashboard.rsplit(':', 1)[1]}",
-        f"--dashboard-agent-listen-port={_free_port()}",
-        f"--ray-client-server-port={_free_port()}",
+        f"--dashboard-agent-listen-port={free_port()}",
+        f"--ray-client-server-port={free_port()}",
         "--disable-usage-stats",
     ]
     log = (tmp_path / "ray-start.log").open("w")
@@ -91,7 +85,7 @@ def test_serve_deploy_of_the_shipped_config(
 ) -> None:
     env, dashboard = head
     config = yaml.safe_load((PROJECT_ROOT / "config" / "serve.yaml").read_text())
-    port = _free_port()
+    port = free_port()
     config["http_options"]["port"] = port
     # Only the database moves to a throw-away file; everything else is the shipped config.
     config["applications"][0]["args"] = {
