@@ -38,10 +38,9 @@ export function Shell() {
   const { status } = useAuth();
   const announcement = useAppSelector((state) => state.ui.announcement);
   useEffect(() => {
-    const timer = setTimeout(() => void loadSignedIn(), 0);
-    return () => {
-      clearTimeout(timer);
-    };
+    // Effects run after the first paint: fetch the signed-in chunk now, not when the user signs in. A failure
+    // (offline) is left to the lazy component, which imports it again when it is rendered.
+    loadSignedIn().catch(() => undefined);
   }, []);
   return (
     <>
