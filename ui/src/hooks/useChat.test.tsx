@@ -315,4 +315,41 @@ describe("useChat actions", () => {
     await act(settle);
     expect(services.store.getState().ui.announcement?.text).toBe("Support agent: Hi, I am Sam.");
   });
+
+  // The browser's clock is not the server's: a hand-off reply is announced however far apart the two are.
+  test.each([
+    ["a year behind", "2025-11-27T09:00:00Z"],
+    ["a year ahead", "2027-11-27T09:00:00Z"],
+  ])("an agent's live message is announced with this browser's clock %s", async (_, now) => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(new Date(now));
+      const { services, id } = await opened();
+      const agent = makeMessage({ conversation_id: id, seq: 3, role: "agent", content: "Sam here." });
+      act(() => {
+        services.socketServer.last.emit({ type: "message", message: agent });
+      });
+      await act(settle);
+      expect(services.store.getState().ui.announcement?.text).toBe("Support agent: Sam here.");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  test("an agent's message from the history is not announced, nor when a subscription replays it", async () => {
+    const services = createTestServices();
+    const [question, reply] = makeExchange();
+    const agent = makeMessage({ seq: 3, role: "agent", content: "Sam here." });
+    const conversation = services.backend.addConversation({}, [question, reply, agent]);
+    const { result } = renderHookWithProviders(() => useChat(conversation.id), { services });
+    await waitFor(() => {
+      expect(result.current.items).toHaveLength(3);
+    });
+    await act(settle);
+    act(() => {
+      services.socketServer.last.emit({ type: "message", message: agent });
+    });
+    await act(settle);
+    expect(services.store.getState().ui.announcement).toBeNull();
+  });
 });

@@ -37,8 +37,6 @@ import { queryKeys } from "./queryKeys";
 import type { ChatSocket, ConnectionState } from "./websocket";
 
 const HISTORY_PAGE = 100;
-/** Tolerance between the server's clock and this browser's when telling live messages from history. */
-const CLOCK_SKEW_MS = 5_000;
 
 /**
  * The frame schema and the OpenAPI document describe the same Message; their generators differ only in how an
@@ -77,8 +75,8 @@ export class ChatService {
   private readonly announced = new Set<string>();
   /** client_message_ids sent from this tab: their replies are announced when they finish. */
   private readonly sentHere = new Set<string>();
-  /** When this tab first opened each conversation (epoch ms). */
-  private readonly openedAt = new Map<string, number>();
+  /** Conversations this tab has opened or written in: a person's message arriving on the socket there is news. */
+  private readonly followed = new Set<string>();
   private readonly announcedCases = new Set<string>();
   private creating: Promise<string> | null = null;
   private connection: ConnectionState = "idle";
@@ -175,17 +173,19 @@ export class ChatService {
 
   /**
    * An assistant reply is live when this tab saw it stream or sent the question it answers (a reply's seq follows
-   * its question's). A person's message is live when written after this tab opened the conversation.
+   * its question's). A person's message is live when it reaches this tab on the socket in a conversation the tab
+   * follows and the tab does not already hold it complete: history comes over REST and a subscription replays
+   * only what follows it, so no rule compares the server's clock with this browser's (a slow or skewed client
+   * clock never silences a hand-off).
    */
   private finishesLive(message: Message): boolean {
     if (message.status === "streaming" || this.announced.has(message.id)) return false;
+    const chat = this.store.getState().chat.byId[message.conversation_id];
     if (message.role === "agent") {
-      const opened = this.openedAt.get(message.conversation_id);
-      return opened !== undefined && Date.parse(message.created_at) >= opened - CLOCK_SKEW_MS;
+      return this.followed.has(message.conversation_id) && chat?.messages[message.id]?.status !== "complete";
     }
     if (message.role !== "assistant") return false;
     if (this.liveReplies.has(message.id)) return true;
-    const chat = this.store.getState().chat.byId[message.conversation_id];
     if (!chat) return false;
     const question = Object.values(chat.messages).find((m) => m.seq === message.seq - 1);
     return (
@@ -235,7 +235,7 @@ export class ChatService {
   /** Show a conversation: load its history once (however many components ask), then follow it live. */
   open(conversationId: string): () => void {
     this.openCount.set(conversationId, (this.openCount.get(conversationId) ?? 0) + 1);
-    if (!this.openedAt.has(conversationId)) this.openedAt.set(conversationId, Date.now());
+    this.followed.add(conversationId);
     void this.loadHistory(conversationId);
     return () => {
       const count = (this.openCount.get(conversationId) ?? 1) - 1;
@@ -302,7 +302,7 @@ export class ChatService {
 
   private transmit(conversationId: string, clientMessageId: string, content: string): void {
     this.sentHere.add(clientMessageId);
-    if (!this.openedAt.has(conversationId)) this.openedAt.set(conversationId, Date.now());
+    this.followed.add(conversationId);
     if (!this.socket.isWatching(conversationId))
       this.socket.watch(conversationId, this.lastSeq(conversationId));
     this.socket.send({
@@ -381,7 +381,7 @@ export class ChatService {
     this.liveReplies.clear();
     this.announced.clear();
     this.sentHere.clear();
-    this.openedAt.clear();
+    this.followed.clear();
     this.announcedCases.clear();
     this.creating = null;
     this.store.dispatch(chatCleared());
