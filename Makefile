@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup prepare lint typecheck contract contract-check bench bench-rest bench-ws bench-scale load unit clean \
+.PHONY: run test setup prepare lint typecheck contract contract-check eval bench bench-rest bench-ws bench-scale load unit clean \
 	ui ui-test bench-ui
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
@@ -73,6 +73,10 @@ bench-ui: prepare ui
 
 unit: prepare
 	$(VENV)/bin/pytest tests/unit -q
+
+# Answer quality on pipelines/eval/data (key fact with citation, OOS/handoff/refuse, intent, Flesch, latency).
+eval: prepare
+	$(PY) -m pipelines.eval $(if $(ENGINE),--engine $(ENGINE))
 
 bench: prepare
 	$(PY) -m loadtests.bench
