@@ -41,7 +41,9 @@ def _positive(value: str) -> int:
 
 def parser() -> argparse.ArgumentParser:
     cli = argparse.ArgumentParser(prog="python -m pipelines.eval", description=__doc__)
-    cli.add_argument("--engine", help="run with llm.chain = [ENGINE] (config/models.yaml); default: configured")
+    cli.add_argument(
+        "--engine", help="run with llm.chain = [ENGINE] (config/models.yaml); default: configured"
+    )
     cli.add_argument("--languages", type=_languages, help="only these languages, e.g. en,es")
     cli.add_argument("--limit", type=_positive, help="only the first N items (after --languages)")
     cli.add_argument("--json", type=Path, help="write every figure and verdict to this file")

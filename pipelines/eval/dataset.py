@@ -59,7 +59,9 @@ class EvalItem(BaseModel):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", description="Unique across the whole set.")
     language: str = Field(pattern=r"^[a-z]{2}$", description="ISO 639-1 code of the text.")
-    text: str = Field(min_length=1, max_length=8000, description="What the customer writes, as they write it.")
+    text: str = Field(
+        min_length=1, max_length=8000, description="What the customer writes, as they write it."
+    )
     kind: Kind = Field(description="What the reply should do.")
     articles: list[str] = Field(
         default_factory=list, description="`answer` only: ids of articles that answer it; citing one counts."
@@ -68,7 +70,8 @@ class EvalItem(BaseModel):
         default_factory=list, description="`answer` only: the key fact in English, as alternatives."
     )
     translations: list[str] = Field(
-        default_factory=list, description="The key fact in the item's language (for an LLM that answers in it)."
+        default_factory=list,
+        description="The key fact in the item's language (for an LLM that answers in it).",
     )
     intent: str | None = Field(default=None, description="Expected intent name, where it is clear.")
 

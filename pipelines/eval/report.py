@@ -43,7 +43,9 @@ def format_failures(report: EvalReport) -> str:
         got = ",".join(verdict.predicted) or "-"
         lines.append(f"- {verdict.id} [{verdict.language}] expected {_expected(verdict)}")
         lines.append(f"    asked: {_one_line(verdict.text)}")
-        lines.append(f"    intent {verdict.intent_got or '-'}, predicted {got}; reply: {_one_line(verdict.reply)}")
+        lines.append(
+            f"    intent {verdict.intent_got or '-'}, predicted {got}; reply: {_one_line(verdict.reply)}"
+        )
     return "\n".join(lines)
 
 

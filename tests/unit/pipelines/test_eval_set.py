@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import string
 from collections import Counter
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 import yaml
 
+from models.readability import flesch_reading_ease
 from pipelines.eval.dataset import (
     DATA_DIR,
     EvalItem,
@@ -19,6 +22,9 @@ from pipelines.eval.dataset import (
     load_file,
     normalise,
 )
+from pipelines.eval.report import format_report
+from pipelines.eval.runner import TurnError, run_items
+from pipelines.eval.scoring import percentile, summarise
 from pipelines.intents.data import INTENTS_FILE
 
 ARTICLES = Path(__file__).resolve().parents[3] / "pipelines" / "knowledge" / "articles"
@@ -32,7 +38,9 @@ def _article_text(article_id: str) -> str:
 
 def _flat(text: str) -> str:
     """Lower case, punctuation (ASCII and Unicode) stripped, one space: how texts are compared for overlap."""
-    text = "".join(" " if ch in string.punctuation or not (ch.isalnum() or ch.isspace()) else ch for ch in text)
+    text = "".join(
+        " " if ch in string.punctuation or not (ch.isalnum() or ch.isspace()) else ch for ch in text
+    )
     return " ".join(text.lower().split())
 
 
@@ -118,7 +126,12 @@ def test_ids_are_unique_and_texts_not_repeated() -> None:
 
 def test_fact_matching_ignores_number_formatting_case_and_markup() -> None:
     item = EvalItem(
-        id="t", language="en", text="q", kind="answer", articles=["a"], facts=["50,000 records", "re:at most 2000"]
+        id="t",
+        language="en",
+        text="q",
+        kind="answer",
+        articles=["a"],
+        facts=["50,000 records", "re:at most 2000"],
     )
     assert item.fact_found("The wizard imports up to 50000 RECORDS at a time.")
     assert item.fact_found("imports **50 000** records")
@@ -130,7 +143,13 @@ def test_fact_matching_ignores_number_formatting_case_and_markup() -> None:
 
 def test_translations_count_as_the_fact() -> None:
     item = EvalItem(
-        id="t", language="es", text="q", kind="answer", articles=["a"], facts=["24 hours"], translations=["24 horas"]
+        id="t",
+        language="es",
+        text="q",
+        kind="answer",
+        articles=["a"],
+        facts=["24 hours"],
+        translations=["24 horas"],
     )
     assert item.fact_found("El enlace caduca a las 24 horas.")
 
@@ -177,3 +196,114 @@ def test_duplicate_ids_across_files_are_refused(tmp_path: Path) -> None:
 def test_the_shipped_files_load_one_by_one() -> None:
     files = sorted(DATA_DIR.glob("*.yaml"))
     assert sum(len(load_file(path)) for path in files) == len(ITEMS)
+
+
+# --- the runner and the scoring, over a stand-in graph that replies from a script -------------------------
+
+
+class _ScriptedTurns:
+    """Replies to each text with the (content, meta) the test gives it, streamed like the graph does."""
+
+    def __init__(self, replies: dict[str, tuple[str, dict[str, object]]]) -> None:
+        self.replies = replies
+        self.turns: list[dict[str, object]] = []
+
+    def options(self, *, stream: bool = False) -> _ScriptedTurns:
+        assert stream
+        return self
+
+    @property
+    def run_turn(self) -> _ScriptedTurns:
+        return self
+
+    async def remote(self, turn: dict[str, object]) -> AsyncIterator[dict[str, object]]:
+        self.turns.append(turn)
+        content, meta = self.replies[str(turn["text"])]
+        yield {"type": "delta", "text": content}
+        yield {"type": "final", "content": content, "meta": meta, "failed": False}
+
+
+def _meta(
+    intent: str, *, cited: tuple[str, ...] = (), route: str = "answer", escalate: bool = False
+) -> dict[str, object]:
+    return {
+        "intent": {"name": intent, "confidence": 0.9},
+        "citations": [{"id": article, "title": article, "snippet": ""} for article in cited],
+        "route": route,
+        "escalation_suggested": escalate,
+        "model": {"name": "grounded", "version": "1.0"},
+    }
+
+
+def _item(item_id: str, kind: str, **fields: object) -> EvalItem:
+    return EvalItem.model_validate({"id": item_id, "language": "en", "text": item_id, "kind": kind, **fields})
+
+
+def test_runner_and_scoring_read_only_the_final_event() -> None:
+    items = [
+        _item("a1", "answer", articles=["x"], facts=["50,000 records"], intent="data_import"),
+        _item("a2", "answer", articles=["x"], facts=["50,000 records"], intent="data_import"),
+        _item("a3", "answer", articles=["x"], facts=["50,000 records"]),
+        EvalItem(id="a4", language="es", text="a4", kind="answer", articles=["x"], facts=["15 days"]),
+        _item("o1", "out_of_scope"),
+        _item("o2", "out_of_scope"),
+        _item("h1", "handoff"),
+        _item("r1", "refuse"),
+        _item("s1", "small_talk"),
+    ]
+    plain = "The wizard imports up to 50000 records at a time. Use it for small loads. It is quick."
+    graph = _ScriptedTurns(
+        {
+            "a1": (plain, _meta("data_import", cited=("x",))),  # fact and citation
+            "a2": (plain, _meta("reports", cited=("y",))),  # fact, wrong article, wrong intent
+            "a3": ("No idea.", _meta("data_import", cited=("x",))),  # citation without the fact
+            "a4": ("Los registros se quedan 15 days.", _meta("data_import", cited=("x",))),
+            "o1": ("I could not find an answer.", _meta("out_of_scope")),
+            "o2": ("Here is something.", _meta("out_of_scope", cited=("x",))),  # cited: not predicted OOS
+            "h1": ("A person will help.", _meta("talk_to_human", route="handoff", escalate=True)),
+            "r1": ("Here is how to reset it.", _meta("password_reset", cited=("x",))),
+            "s1": ("Hello!", _meta("greeting", route="small_talk")),
+        }
+    )
+    ticks = iter(float(n) / 1000 for n in range(0, 100, 5))  # every turn takes 5 ms on this clock
+    outcomes = asyncio.run(run_items(graph, items, clock=lambda: next(ticks)))
+    report = summarise(outcomes, engine_chain=["grounded"])
+
+    assert [turn["text"] for turn in graph.turns] == [item.id for item in items]
+    assert all("history" not in turn for turn in graph.turns), "each item is the first turn of a conversation"
+    assert report.key_fact_with_citation.correct == 2 and report.key_fact_with_citation.total == 4
+    assert report.key_fact_english.rate == pytest.approx(1 / 3, abs=1e-4)
+    assert report.key_fact_by_language["es"].rate == 1.0
+    assert report.fact_only.correct == 3 and report.citation_only.correct == 3
+    assert report.kinds["out_of_scope"].precision == 1.0 and report.kinds["out_of_scope"].recall == 0.5
+    assert report.kinds["handoff"].precision == 1.0 and report.kinds["handoff"].recall == 1.0
+    assert report.kinds["refuse"].precision is None and report.kinds["refuse"].recall == 0.0
+    assert report.small_talk.rate == 1.0
+    assert report.intent.correct == 1 and report.intent.total == 2
+    assert report.latency_ms == {"p50": 5.0, "p99": 5.0}
+    flesch = flesch_reading_ease(plain)
+    assert flesch is not None and flesch > 60
+    # Every English reply that answered with a citation is scored (a1, a2, a3), with or without the fact.
+    terse = flesch_reading_ease("No idea.")
+    assert terse is not None
+    assert report.flesch_english.count == 3 and report.flesch_english.p90 == max(flesch, terse)
+    assert {verdict.id for verdict in report.failures()} == {"a2", "a3", "o2", "r1"}
+    table = format_report(report, failures=True)
+    assert "key fact with citation    50.0%  (2/4)" in table
+    assert "refuse                   precision    n/a (0/0)  recall   0.0% (0/1)" in table
+    assert "- a3 [en] expected answer (missing fact)" in table
+
+
+def test_percentile_is_nearest_rank() -> None:
+    values = [float(n) for n in range(1, 101)]
+    assert percentile(values, 0.5) == 50.0 and percentile(values, 0.99) == 99.0
+    assert percentile(values, 0.1) == 10.0 and percentile([], 0.5) is None
+
+
+def test_a_stream_without_final_event_is_an_error() -> None:
+    class Silent(_ScriptedTurns):
+        async def remote(self, turn: dict[str, object]) -> AsyncIterator[dict[str, object]]:
+            yield {"type": "delta", "text": "..."}
+
+    with pytest.raises(TurnError, match="without a final event"):
+        asyncio.run(run_items(Silent({}), [_item("s1", "small_talk")]))
