@@ -1,59 +1,187 @@
-"""LLM deployment: the engine chain from the model registry, streamed."""
+"""LLM deployment: the engine chain from the model registry, streamed, with metrics per engine and version.
+
+Stream items (dicts): `engine` (an engine takes over), `text`…, `reset` (the text so far is void: the engine
+broke after its first token and the next one answers afresh), then `done` or `error`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+import time
+from collections import defaultdict
+from collections.abc import AsyncGenerator, Callable
 from typing import Any
 
 from deployments.base import DeploymentNotReady, bounded_async, serve_options
-from deployments.telemetry import DeploymentMetrics
-from models.config import LLMConfig
-from models.engines.base import GenerationRequest
+from deployments.telemetry import _BOUNDARIES, DeploymentMetrics, _in_replica
+from models.config import EngineSpec, LLMConfig
+from models.engines.base import Engine, EngineError, GenerationRequest
 from models.engines.chain import EngineChain
-from models.engines.registry import create_chain_engines
+from models.engines.registry import create_chain
+
+BREAKER_STATES = {"closed": 0.0, "half_open": 1.0, "open": 2.0}
+_TOKENS_PER_S_BOUNDARIES = [1.0, 2.0, 5.0, 10.0, 20.0, 40.0, 80.0, 160.0, 320.0]
+_TAGS = ("engine", "version")
+
+_COUNTERS = {
+    "tokens_in": "Prompt tokens sent to an engine.",
+    "tokens_out": "Completion tokens an engine wrote.",
+    "errors": "Engine failures (in-band errors, time-outs, crashes), by engine, version and code.",
+    "fallbacks": "Times an engine did not answer and the next one took over (failed or breaker open).",
+    "resets": "Times an engine broke after its first token (the client got `assistant.reset`).",
+    "cost_usd": "Cost of the answers from the registry's prices, in US dollars.",
+}
+
+
+class LLMMetrics:
+    """Per engine+version metrics through `ray.serve.metrics` (inside a replica, as `DeploymentMetrics` does),
+    and the same figures in `totals`/`observations` in every process, so tests and benchmarks can read them."""
+
+    def __init__(self) -> None:
+        self.totals: dict[tuple[str, str, str], float] = defaultdict(float)
+        self.observations: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+        self.breaker: dict[tuple[str, str], str] = {}
+        self._ray: dict[str, Any] = {}
+        if not _in_replica():
+            return
+        from ray.serve import metrics
+
+        for name, description in _COUNTERS.items():
+            tags = (*_TAGS, "code") if name == "errors" else _TAGS
+            self._ray[name] = metrics.Counter(
+                f"csagent_llm_engine_{name}_total",
+                description=description,
+                tag_keys=tags,  # type: ignore[arg-type]  # Ray's stub says a 1-tuple
+            )
+        self._ray["first_token_seconds"] = metrics.Histogram(
+            "csagent_llm_engine_first_token_seconds",
+            description="Time from an engine taking over to its first token.",
+            boundaries=_BOUNDARIES,
+            tag_keys=_TAGS,  # type: ignore[arg-type]
+        )
+        self._ray["tokens_per_second"] = metrics.Histogram(
+            "csagent_llm_engine_tokens_per_second",
+            description="Decode speed of one answer (completion tokens after the first, per second).",
+            boundaries=_TOKENS_PER_S_BOUNDARIES,
+            tag_keys=_TAGS,  # type: ignore[arg-type]
+        )
+        self._ray["breaker_state"] = metrics.Gauge(
+            "csagent_llm_engine_breaker_state",
+            description="Circuit breaker of an engine: 0 closed, 1 half-open (probing), 2 open (skipped).",
+            tag_keys=_TAGS,  # type: ignore[arg-type]
+        )
+
+    def count(
+        self, name: str, engine: str, version: str, value: float = 1.0, code: str | None = None
+    ) -> None:
+        if value <= 0:
+            return
+        self.totals[(name, engine, version)] += value
+        metric = self._ray.get(name)
+        if metric is not None:
+            tags = {"engine": engine, "version": version} | ({"code": code} if name == "errors" else {})
+            metric.inc(value, tags=tags)
+
+    def observe(self, name: str, engine: str, version: str, value: float) -> None:
+        self.observations[(name, engine, version)].append(value)
+        metric = self._ray.get(name)
+        if metric is not None:
+            metric.observe(value, tags={"engine": engine, "version": version})
+
+    def set_breaker(self, engine: str, version: str, state: str) -> None:
+        self.breaker[(engine, version)] = state
+        metric = self._ray.get("breaker_state")
+        if metric is not None:
+            metric.set(BREAKER_STATES[state], tags={"engine": engine, "version": version})
+
+
+class _Attempt:
+    """Timing of one engine's attempt at a turn."""
+
+    def __init__(self, engine: str, version: str, spec: EngineSpec, now: float) -> None:
+        self.engine = engine
+        self.version = version
+        self.spec = spec
+        self.started = now
+        self.first_token: float | None = None
 
 
 class LLMDeployment:
-    def __init__(self, config: dict[str, Any]) -> None:
+    def __init__(self, config: dict[str, Any], clock: Callable[[], float] = time.monotonic) -> None:
         self.config = LLMConfig.model_validate(config)
+        self._clock = clock
         self._chain: EngineChain | None = None
-        self._metrics = DeploymentMetrics(
-            {
-                "llm_engine_fallbacks": "Engines that failed before answering, by engine.",
-                "llm_tokens": "Completion tokens, by engine.",
-            },
-        )
+        self._metrics = DeploymentMetrics()
+        self.metrics = LLMMetrics()
 
     @classmethod
     def default_options(cls) -> dict[str, Any]:
         return serve_options(max_ongoing=16, target=4)
 
+    @property
+    def chain(self) -> EngineChain:
+        if self._chain is None:
+            raise DeploymentNotReady("llm is starting")
+        return self._chain
+
     async def start(self) -> None:
-        engines = create_chain_engines(self.config)
-        for engine, _spec in engines:
+        chain = create_chain(self.config, clock=self._clock)
+        for engine, _spec in chain.engines:
             await bounded_async(f"engine {engine.name}", engine.start())
-        self._chain = EngineChain(engines)
+        chain.on_failure = self._on_failure
+        self._chain = chain
+        self._publish_breakers()
+
+    def _on_failure(self, engine: Engine, error: EngineError, *, skipped: bool, last: bool) -> None:
+        if not skipped:
+            self.metrics.count("errors", engine.name, engine.version, code=error.code)
+        if not last:
+            self.metrics.count("fallbacks", engine.name, engine.version)
+
+    def _publish_breakers(self) -> None:
+        if self._chain is None:
+            return
+        for engine, _spec in self._chain.engines:
+            self.metrics.set_breaker(engine.name, engine.version, self._chain.breakers[engine.name].state)
 
     async def generate(
         self, request: dict[str, Any], start_at: str | None = None
     ) -> AsyncGenerator[dict[str, Any], None]:
-        """Stream the chain's items as dicts: `engine`, then `text`…, then `done` or `error`."""
-        if self._chain is None:
-            raise DeploymentNotReady("llm is starting")
+        """Stream the chain's items as dicts: `engine`, `text`…, `reset`, then `done` or `error`."""
+        chain = self.chain
         parsed = GenerationRequest.model_validate(request)
-        engine = "none"
+        specs = {engine.name: (engine.version, spec) for engine, spec in chain.engines}
+        attempt: _Attempt | None = None
         with self._metrics.timed("generate"):
-            async for item in self._chain.stream(parsed, start_at=start_at):
-                if item.type == "engine":
-                    engine = item.name
-                    for failed in item.fallback_from:
-                        self._metrics.count("llm_engine_fallbacks", failed)
-                elif item.type == "done":
-                    self._metrics.count("llm_tokens", engine, item.completion_tokens)
-                yield item.model_dump()
+            try:
+                async for item in chain.stream(parsed, start_at=start_at):
+                    now = self._clock()
+                    if item.type == "engine":
+                        version, spec = specs[item.name]
+                        attempt = _Attempt(item.name, version, spec, now)
+                    elif item.type == "text" and attempt is not None and attempt.first_token is None:
+                        attempt.first_token = now
+                        self.metrics.observe(
+                            "first_token_seconds", attempt.engine, attempt.version, now - attempt.started
+                        )
+                    elif item.type == "reset" and attempt is not None:
+                        self.metrics.count("resets", attempt.engine, attempt.version)
+                    elif item.type == "done" and attempt is not None:
+                        self._record_done(attempt, item.prompt_tokens, item.completion_tokens, now)
+                    yield item.model_dump()
+            finally:
+                self._publish_breakers()
+
+    def _record_done(self, attempt: _Attempt, prompt_tokens: int, completion_tokens: int, now: float) -> None:
+        self.metrics.count("tokens_in", attempt.engine, attempt.version, prompt_tokens)
+        self.metrics.count("tokens_out", attempt.engine, attempt.version, completion_tokens)
+        self.metrics.count(
+            "cost_usd", attempt.engine, attempt.version, attempt.spec.cost(prompt_tokens, completion_tokens)
+        )
+        if attempt.first_token is not None and completion_tokens > 1 and now > attempt.first_token:
+            rate = (completion_tokens - 1) / (now - attempt.first_token)
+            self.metrics.observe("tokens_per_second", attempt.engine, attempt.version, rate)
 
     async def check_health(self) -> None:
-        if self._chain is None:
-            raise DeploymentNotReady("llm has not started its engines")
-        for engine, _spec in self._chain.engines:
+        chain = self.chain
+        for engine, _spec in chain.engines:
             await engine.check_health()

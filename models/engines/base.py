@@ -1,4 +1,4 @@
-"""The one interface every LLM engine implements (grounded, local transformers, and later vLLM/OpenAI/Anthropic).
+"""The one interface every LLM engine implements (grounded, local llama.cpp, OpenAI-compatible, Anthropic).
 
 Streaming contract
 ------------------
@@ -58,6 +58,7 @@ class EngineError(BaseModel):
     type: Literal["error"] = "error"
     code: str
     message: str
+    retry_after_s: float | None = None
 
 
 StreamItem = TextChunk | Done | EngineError

@@ -1,21 +1,30 @@
-"""The routing/fallback chain: try engines in order, each under its own first-token and total time limits.
+"""The routing/fallback chain: try engines in order, each under its own first-token and total time limits,
+each behind its own circuit breaker.
 
-An engine that fails before it has produced text (in-band error, time-out, or a crash) hands over to the next
-one silently; one that fails after producing text ends the answer with an `EngineError`, because text already on
-the user's screen cannot be taken back.
+* An engine that fails before it has produced text (in-band error, time-out, or a crash) hands over to the next
+  one at once.
+* One that fails after producing text never leaves a broken message: the chain yields `Reset` (the client drops
+  the partial text: the `assistant.reset` event) and the next engine answers afresh. When no engine is left, the
+  `Reset` is followed by the last `EngineError`.
+* A breaker per engine: `failures` consecutive failures open it and the engine is skipped for `reset_s` seconds;
+  then one request probes it (half-open): a finished answer closes the breaker, a failure opens it again. Time
+  comes from an injected clock so tests never read the wall clock.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncGenerator, AsyncIterator
-from typing import Literal
+from collections.abc import AsyncGenerator, Callable
+from typing import Literal, Protocol
 
 from pydantic import BaseModel
 
 from models.config import EngineSpec
 from models.engines.base import Done, Engine, EngineError, GenerationRequest, StreamItem, TextChunk
+
+Clock = Callable[[], float]
+BreakerState = Literal["closed", "open", "half_open"]
 
 
 class EngineStarted(BaseModel):
@@ -28,7 +37,68 @@ class EngineStarted(BaseModel):
     fallback_from: list[str]
 
 
-ChainItem = StreamItem | EngineStarted
+class Reset(BaseModel):
+    """The text streamed so far is void: `failed_engine` broke after its first token; the next engine answers."""
+
+    type: Literal["reset"] = "reset"
+    reason: str
+    failed_engine: str
+
+
+ChainItem = StreamItem | EngineStarted | Reset
+
+
+class FailureHook(Protocol):
+    """Told of every engine that did not answer: its error, whether its breaker skipped it, whether it was last."""
+
+    def __call__(self, engine: Engine, error: EngineError, *, skipped: bool, last: bool) -> None: ...
+
+
+class CircuitBreaker:
+    """Consecutive-failure breaker: closed → open (skip) → half-open (one probe) → closed or open again."""
+
+    def __init__(self, failures: int, reset_s: float, clock: Clock) -> None:
+        if failures < 1 or reset_s <= 0:
+            raise ValueError("a breaker needs failures >= 1 and reset_s > 0")
+        self.failures = failures
+        self.reset_s = reset_s
+        self._clock = clock
+        self.consecutive = 0
+        self._opened_at: float | None = None
+        self._probing = False
+
+    @property
+    def state(self) -> BreakerState:
+        if self._opened_at is None:
+            return "closed"
+        if self._probing or self._clock() - self._opened_at >= self.reset_s:
+            return "half_open"
+        return "open"
+
+    def allow(self) -> bool:
+        """Whether a request may use the engine now; in half-open state only one probe is let through."""
+        state = self.state
+        if state == "closed":
+            return True
+        if state == "half_open" and not self._probing:
+            self._probing = True
+            return True
+        return False
+
+    def success(self) -> None:
+        self.consecutive = 0
+        self._opened_at = None
+        self._probing = False
+
+    def failure(self) -> None:
+        self.consecutive += 1
+        if self._probing or self.consecutive >= self.failures:
+            self._opened_at = self._clock()
+        self._probing = False
+
+    def release(self) -> None:
+        """The request ended with neither a success nor a failure (the client cancelled): free the probe slot."""
+        self._probing = False
 
 
 async def _next_with_timeout(stream: AsyncGenerator[StreamItem, None], timeout: float) -> StreamItem:
@@ -36,18 +106,35 @@ async def _next_with_timeout(stream: AsyncGenerator[StreamItem, None], timeout: 
 
 
 class EngineChain:
-    def __init__(self, engines: list[tuple[Engine, EngineSpec]]) -> None:
+    def __init__(
+        self,
+        engines: list[tuple[Engine, EngineSpec]],
+        *,
+        breaker_failures: int = 3,
+        breaker_reset_s: float = 30.0,
+        clock: Clock = time.monotonic,
+    ) -> None:
         if not engines:
             raise ValueError("the engine chain is empty")
         self.engines = engines
+        self._clock = clock
+        self.breakers = {
+            engine.name: CircuitBreaker(breaker_failures, breaker_reset_s, clock) for engine, _ in engines
+        }
+        self.on_failure: FailureHook | None = None
+
+    def _failed(self, engine: Engine, error: EngineError, *, skipped: bool, last: bool) -> None:
+        if self.on_failure is not None:
+            self.on_failure(engine, error, skipped=skipped, last=last)
 
     def names(self) -> list[str]:
         return [engine.name for engine, _ in self.engines]
 
     async def stream(
         self, request: GenerationRequest, start_at: str | None = None
-    ) -> AsyncIterator[ChainItem]:
-        """Yield `EngineStarted`, then that engine's items; on an early failure, the next engine's."""
+    ) -> AsyncGenerator[ChainItem, None]:
+        """Yield `EngineStarted`, then that engine's items; on failure, `Reset` if text was sent, then the next
+        engine's. The last engine is tried even with an open breaker: a turn always gets an answer attempt."""
         engines = self.engines
         if start_at is not None:
             names = self.names()
@@ -57,7 +144,16 @@ class EngineChain:
             engines = engines[names.index(start_at) :]
         failed: list[str] = []
         last_error = EngineError(code="no_engine", message="no engine could answer")
-        for engine, spec in engines:
+        for position, (engine, spec) in enumerate(engines):
+            breaker = self.breakers[engine.name]
+            is_last = position == len(engines) - 1
+            if not breaker.allow() and not is_last:
+                failed.append(engine.name)
+                last_error = EngineError(
+                    code="breaker_open", message=f"{engine.name} is skipped (breaker open)"
+                )
+                self._failed(engine, last_error, skipped=True, last=False)
+                continue
             yield EngineStarted(
                 name=engine.name,
                 version=engine.version,
@@ -66,10 +162,11 @@ class EngineChain:
             )
             stream = engine.stream(request)
             produced = False
-            deadline = time.monotonic() + spec.timeout_s
+            outcome: Literal["ok", "failed", "cancelled"] = "cancelled"
+            deadline = self._clock() + spec.timeout_s
             try:
                 while True:
-                    remaining = deadline - time.monotonic()
+                    remaining = deadline - self._clock()
                     limit = min(remaining, spec.first_token_timeout_s) if not produced else remaining
                     if limit <= 0:
                         raise TimeoutError
@@ -84,18 +181,31 @@ class EngineChain:
                         yield item
                         continue
                     if isinstance(item, Done):
+                        outcome = "ok"
                         yield item
                         return
                     last_error = item
+                    outcome = "failed"
                     break
             except TimeoutError:
-                last_error = EngineError(code="engine_timeout", message=f"{engine.name} timed out")
+                outcome = "failed"
+                last_error = EngineError(
+                    code="engine_timeout",
+                    message=f"{engine.name} timed out ({'total' if produced else 'first token'})",
+                )
             except Exception as exc:  # an adapter bug must not take the turn down with it
+                outcome = "failed"
                 last_error = EngineError(code="engine_crashed", message=f"{engine.name}: {exc}")
             finally:
+                if outcome == "ok":
+                    breaker.success()
+                elif outcome == "failed":
+                    breaker.failure()
+                else:
+                    breaker.release()
                 await stream.aclose()
+            self._failed(engine, last_error, skipped=False, last=is_last)
             if produced:
-                yield last_error
-                return
+                yield Reset(reason=f"{last_error.code}: {last_error.message}", failed_engine=engine.name)
             failed.append(engine.name)
         yield last_error

@@ -1,4 +1,9 @@
-"""The model registry: engine specs from config/models.yaml turned into engine instances."""
+"""The model registry: engine specs from config/models.yaml turned into engine instances.
+
+Kinds: `grounded` (models/engines/grounded.py), `local` (llama.cpp, local_llm.py), `openai` (openai_engine.py: the
+OpenAI API and every OpenAI-compatible server, including vLLM through Ray Serve LLM), `anthropic`
+(anthropic_engine.py).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,7 @@ import yaml
 
 from models.config import PROJECT_ROOT, EngineSpec, LLMConfig, resolve_path
 from models.engines.base import Engine
-from models.engines.grounded import GroundedEngine
-from models.engines.local_llm import LocalLLMEngine
+from models.engines.chain import Clock, EngineChain
 
 REGISTRY_FILE = PROJECT_ROOT / "config" / "models.yaml"
 
@@ -30,14 +34,38 @@ def load_registry(path: Path = REGISTRY_FILE) -> dict[str, EngineSpec]:
 
 
 def create_engine(name: str, spec: EngineSpec) -> Engine:
-    """Instantiate the adapter a spec names."""
+    """Instantiate the adapter a spec names (imports stay lazy: no SDK is loaded for an unused kind)."""
     if spec.kind == "grounded":
+        from models.engines.grounded import GroundedEngine
+
         return GroundedEngine(name, spec.version, max_sentences=spec.max_sentences)
     if spec.kind == "local":
+        from models.engines.local_llm import LocalLLMEngine
+
         assert spec.path is not None  # enforced by EngineSpec
-        return LocalLLMEngine(name, spec.version, resolve_path(spec.path), spec.package, spec.max_new_tokens)
+        return LocalLLMEngine(name, spec, resolve_path(spec.path))
+    if spec.kind == "openai":
+        from models.engines.openai_engine import OpenAIEngine
+
+        return OpenAIEngine(name, spec)
+    if spec.kind == "anthropic":
+        from models.engines.anthropic_engine import AnthropicEngine
+
+        return AnthropicEngine(name, spec)
     raise ValueError(f"engine {name!r}: unknown kind {spec.kind!r}")
 
 
 def create_chain_engines(config: LLMConfig) -> list[tuple[Engine, EngineSpec]]:
     return [(create_engine(name, config.engines[name]), config.engines[name]) for name in config.chain]
+
+
+def create_chain(config: LLMConfig, clock: Clock | None = None) -> EngineChain:
+    """The chain of `config.chain`, with the breaker settings of `config`."""
+    engines = create_chain_engines(config)
+    if clock is None:
+        return EngineChain(
+            engines, breaker_failures=config.breaker_failures, breaker_reset_s=config.breaker_reset_s
+        )
+    return EngineChain(
+        engines, breaker_failures=config.breaker_failures, breaker_reset_s=config.breaker_reset_s, clock=clock
+    )
