@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup prepare lint typecheck contract contract-check eval bench bench-rest bench-ws bench-scale load unit clean \
+.PHONY: run test test-clock-ahead setup prepare lint typecheck contract contract-check eval bench bench-rest bench-ws bench-scale load unit clean \
 	ui ui-test bench-ui
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
@@ -62,6 +62,22 @@ contract-check: setup
 test: prepare lint typecheck contract-check
 	$(VENV)/bin/pytest --cov --cov-report=term:skip-covered
 	$(MAKE) ui-test
+	$(MAKE) test-clock-ahead
+
+# The date guard: the unit and integration suites (Python and UI) once more with the clock a year ahead, so a test
+# that only passes before some date fails now, not on that day. pytest moves its own clock (time-machine, see
+# tests/conftest.py); the UI's test processes run under libfaketime (Debian's faketime). The e2e suites start Ray
+# and a browser, whose clocks a shift would split from the test's, so they run once, above.
+CLOCK_AHEAD_DAYS ?= 365
+FAKETIME := /usr/bin/faketime
+
+$(FAKETIME):
+	apt-get install -y -qq faketime || { apt-get update -qq && apt-get install -y -qq faketime; }
+
+test-clock-ahead: prepare $(UI_STAMP) $(FAKETIME)
+	CSAGENT_TEST_CLOCK_SHIFT_DAYS=$(CLOCK_AHEAD_DAYS) $(VENV)/bin/pytest -q tests/unit tests/integration
+	cd ui && CSAGENT_REAL_NOW=$$(date +%s) CSAGENT_CLOCK_AHEAD_DAYS=$(CLOCK_AHEAD_DAYS) \
+		FAKETIME_DONT_FAKE_MONOTONIC=1 $(FAKETIME) -f +$(CLOCK_AHEAD_DAYS)d npm test
 
 # UI checks; the browser ones (stories, e2e) use /usr/bin/chromium, e2e starts the real app (csagent up).
 ui-test: prepare $(UI_DIST)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
@@ -26,18 +27,22 @@ class Decision:
 
 
 class RateLimiter:
-    """`hit(scope, key, limit)` counts one request and says whether it is within `limit` per minute."""
+    """`hit(scope, key, limit)` counts one request and says whether it is within `limit` per minute.
 
-    def __init__(self, redis_url: str | None) -> None:
+    `clock` (epoch seconds) decides the window; tests inject one so a window never ends mid-test.
+    """
+
+    def __init__(self, redis_url: str | None, *, clock: Callable[[], float] = time.time) -> None:
         self._redis: Redis | None = Redis.from_url(redis_url, decode_responses=True) if redis_url else None
         self._local: dict[str, int] = {}
+        self.clock = clock
 
     async def close(self) -> None:
         if self._redis is not None:
             await self._redis.aclose()
 
     async def hit(self, scope: str, key: str, limit: int) -> Decision:
-        now = time.time()
+        now = self.clock()
         window = int(now // WINDOW_S)
         retry_after = max(1, int((window + 1) * WINDOW_S - now))
         name = f"csagent:rl:{scope}:{key}:{window}"

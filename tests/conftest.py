@@ -6,6 +6,7 @@ import asyncio
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,21 @@ from serve.builder import build_local_graph
 from serve.settings import ChatSettings, Settings
 
 POSTGRES_URL = os.environ.get("CSAGENT_TEST_POSTGRES_URL", "postgresql+asyncpg://root@127.0.0.1:5432/test")
+# `make test` runs the unit and integration suites a second time with this process's clock this many days ahead,
+# so a test that depends on today's date (a fixed timestamp compared with now) fails in CI, not on the day it turns.
+CLOCK_SHIFT_DAYS = int(os.environ.get("CSAGENT_TEST_CLOCK_SHIFT_DAYS", "0"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shifted_clock() -> Iterator[None]:
+    """Move time.time(), datetime.now() and friends by CLOCK_SHIFT_DAYS for the whole session (still ticking)."""
+    if not CLOCK_SHIFT_DAYS:
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=CLOCK_SHIFT_DAYS), tick=True):
+        yield
 
 
 def make_settings(database_url: str, **overrides: Any) -> Settings:
