@@ -22,6 +22,10 @@ from pipelines.eval.runner import run_items
 from pipelines.eval.scoring import EvalReport, summarise
 
 
+class UsageError(ValueError):
+    """A command-line choice that cannot run: an unknown engine, languages with no items."""
+
+
 def _languages(value: str) -> list[str]:
     codes = [code.strip() for code in value.split(",") if code.strip()]
     if not codes:
@@ -65,10 +69,15 @@ async def _evaluate(args: argparse.Namespace) -> EvalReport:
     if args.limit:
         items = items[: args.limit]
     if not items:
-        raise EvalSetError(f"no evaluation items for languages {args.languages}")
+        raise UsageError(f"no evaluation items for languages {args.languages}")
     settings = get_settings()
     if args.engine:
-        llm = LLMConfig.model_validate({**settings.llm.model_dump(), "chain": [args.engine]})
+        try:
+            llm = LLMConfig.model_validate({**settings.llm.model_dump(), "chain": [args.engine]})
+        except ValidationError as exc:
+            raise EvalSetError(
+                f"--engine {args.engine}: " + "; ".join(e["msg"] for e in exc.errors())
+            ) from exc
         settings = settings.model_copy(update={"llm": llm})
     print(f"building the graph (engine chain {settings.llm.chain})…", file=sys.stderr, flush=True)
     graph = await build_local_graph(settings)
@@ -80,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         report = asyncio.run(_evaluate(args))
-    except (EvalSetError, ValidationError, FileNotFoundError) as exc:
+    except (UsageError, EvalSetError, ValidationError, FileNotFoundError) as exc:
         print(f"evaluation failed: {exc}", file=sys.stderr)
         return 2
     print(format_report(report, failures=args.failures))
