@@ -19,12 +19,16 @@ from models.config import GraphConfig
 from models.engines.base import GenerationRequest
 from models.engines.grounded import GroundedEngine, compose
 from models.guard import check_grounded
+from models.judgement import Judgement, judge
 from models.nlp.intent import OUT_OF_SCOPE
 from models.replies import (
     COMPLAINT,
     GREETING,
     HANDOFF,
+    LEGAL,
     NEEDS_PERSON,
+    REFUSE_INSTRUCTIONS,
+    REFUSE_OTHER_ACCOUNT,
     TALK_TO_PERSON,
     THANKS,
     TONE,
@@ -44,6 +48,7 @@ from models.turn import (
 
 # Intents answered with fixed wording instead of the knowledge base.
 _SMALL_TALK = {"greeting": GREETING, "thanks_goodbye": THANKS}
+_REFUSALS = {"other_account": REFUSE_OTHER_ACCOUNT, "instructions": REFUSE_INSTRUCTIONS}
 _PERSON_INTENTS = {
     "talk_to_human": HANDOFF,
     "billing": NEEDS_PERSON,
@@ -116,18 +121,21 @@ class ConversationGraph:
         return checks
 
     def _escalation(
-        self, request: TurnRequest, low_confidence: bool, negative: bool, intent: str
+        self, request: TurnRequest, low_confidence: bool, negative: bool, intent: str, judged: Judgement
     ) -> list[str]:
-        """Why this turn suggests a person: asked for one, or N low-confidence / negative turns in a row."""
+        """Why this turn suggests a person: asked for one, anger, a legal threat, an outage, data loss, a refusal,
+        or N low-confidence / negative turns in a row."""
         earlier = [item.meta for item in request.history if item.role == "assistant" and item.meta]
 
         def streak(now: bool, turns: int, held: Callable[[dict[str, Any]], bool]) -> bool:
             before = turns - 1  # this turn is the last of the streak
             return now and len(earlier) >= before and all(held(m) for m in earlier[len(earlier) - before :])
 
-        reasons = []
-        if intent == "talk_to_human":
+        reasons: list[str] = list(judged.handoff)
+        if intent == "talk_to_human" and "explicit_request" not in reasons:
             reasons.append("explicit_request")
+        if judged.refusal:
+            reasons.append(f"refused_{judged.refusal}")
         if streak(low_confidence, self.config.low_confidence_turns, lambda m: bool(m.get("low_confidence"))):
             reasons.append("low_confidence")
         if streak(
@@ -179,7 +187,16 @@ class ConversationGraph:
             streamed.append(text)
             return {"type": "delta", "text": text}
 
-        if intent["name"] in _SMALL_TALK:
+        judged = judge(request.text)
+        if emotion["label"] == "anger" and "anger" not in judged.handoff:
+            judged.handoff.append("anger")
+        if judged.refusal:
+            route, body = "refuse", _REFUSALS[judged.refusal]
+        elif "legal_threat" in judged.handoff:
+            route, body = "handoff", LEGAL
+        elif "explicit_request" in judged.handoff:
+            route, body = "handoff", HANDOFF
+        elif intent["name"] in _SMALL_TALK:
             route, body = "small_talk", _SMALL_TALK[intent["name"]]
         elif intent["name"] in _PERSON_INTENTS:
             route, body = "handoff", _PERSON_INTENTS[intent["name"]]
@@ -233,11 +250,13 @@ class ConversationGraph:
             timings.generation_ms = _ms(mark)
         else:
             mark = time.perf_counter()
-            yield delta(opening(with_tone=route != "complaint") + body)
+            yield delta(opening(with_tone=route == "handoff" and body != LEGAL) + body)
             timings.generation_ms = _ms(mark)
 
         low_confidence = intent["name"] == OUT_OF_SCOPE or (route == "answer" and not cited)
-        reasons = self._escalation(request, low_confidence, sentiment["label"] == "negative", intent["name"])
+        reasons = self._escalation(
+            request, low_confidence, sentiment["label"] == "negative", intent["name"], judged
+        )
         escalation_suggested = bool(reasons) or route == "handoff"
         quick_replies = list(understood.get("quick_replies") or [])
         if escalation_suggested or (route == "answer" and not cited):

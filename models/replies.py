@@ -16,6 +16,18 @@ NEEDS_PERSON = (
     "A person on our support team handles this kind of request. "
     "Choose **Talk to a person**, and I will pass them this chat."
 )
+REFUSE_OTHER_ACCOUNT = (
+    "I can't act on someone else's account or share their details: only they, or your Salesforce administrator, "
+    "can do that. If you are the administrator, I can tell you how. Or choose **Talk to a person**."
+)
+REFUSE_INSTRUCTIONS = (
+    "I can't change how I work or share my instructions. I can help with Salesforce questions: errors, limits, "
+    "flows, security, data, reports and cases. Or choose **Talk to a person**."
+)
+LEGAL = (
+    "I'm sorry it has come to this. A person on our support team should handle this. "
+    "Choose **Talk to a person**, and they will see everything we discussed."
+)
 COMPLAINT = (
     "I'm sorry this has been frustrating. Tell me the error or what you were trying to do, and I will look for a fix. "
     "If you prefer, choose **Talk to a person**."

@@ -1,6 +1,6 @@
 from models.guard import check_grounded
 from models.knowledge import split_sentences, split_units
-from models.readability import flesch_reading_ease
+from models.readability import flesch_reading_ease, prose_of
 from models.retrieval import Passage, ScoredUnit
 
 
@@ -50,3 +50,14 @@ def test_guard_passes_supported_drafts_and_rejects_invented_numbers() -> None:
     assert not wrong.passed and wrong.unsupported
     assert not check_grounded("Bananas are yellow fruit grown in warm places.", evidence).passed
     assert check_grounded("anything", []).reason == "no evidence"
+
+
+def test_verbatim_setup_paths_quoted_errors_and_codes_are_not_counted_against_readability() -> None:
+    plain = "Go to it and set the level to All email. If you see it, wait until midnight."
+    verbatim = (
+        "Go to Setup > Email > Deliverability and set the level to All email. "
+        'If you see "Single email limit exceeded (SINGLE_EMAIL_LIMIT_EXCEEDED)", wait until midnight.'
+    )
+    assert "Deliverability" not in prose_of(verbatim) and "exceeded" not in prose_of(verbatim)
+    assert "set the level to All email" in prose_of(verbatim), "the sentence around a Setup path still counts"
+    assert flesch_reading_ease(verbatim) == flesch_reading_ease(plain)
