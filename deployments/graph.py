@@ -4,6 +4,7 @@ It is stateless: the ingress sends the recent history (with each earlier reply's
 back. Events it yields (plain dicts):
 
     {"type": "delta", "text": "..."}                      pieces of the reply, in order
+    {"type": "reset", "reason": "..."}                    drop every delta so far (another engine answers afresh)
     {"type": "final", "content": "...", "meta": {...}, "failed": bool}   exactly once, last
 """
 
@@ -237,6 +238,14 @@ class ConversationGraph:
                 elif kind == "text":
                     body += event["text"]
                     yield delta(event["text"])
+                elif kind == "reset":
+                    # An engine broke after its first token: the client drops this reply's text (the opening
+                    # too), and the next engine's answer follows the opening again.
+                    body = ""
+                    streamed.clear()
+                    yield {"type": "reset", "reason": event["reason"]}
+                    if start:
+                        yield delta(start)
                 elif kind == "done":
                     cited = event["cited_articles"]
                     usage = {"prompt": event["prompt_tokens"], "completion": event["completion_tokens"]}
@@ -297,33 +306,34 @@ class ConversationGraph:
     async def _generate(
         self, request: GenerationRequest, evidence: list[Passage]
     ) -> AsyncIterator[dict[str, Any]]:
-        """The llm chain's stream; drafts of engines that need the guard are held back until they pass it."""
+        """The llm chain's stream, passed on as it comes. A draft of an engine that needs the guard is checked when
+        it is done; one that fails is taken back (`reset`) and the grounded answer written instead."""
         stream = self._llm.options(stream=True).generate.remote(request.model_dump())
-        held: list[dict[str, Any]] = []
+        draft: list[str] = []
         guarded = False
         engine_name = ""
         async for event in stream:
-            if event["type"] == "engine":
+            kind = event["type"]
+            if kind == "engine":
                 guarded = bool(event["needs_guard"])
                 engine_name = event["name"]
-                held.clear()
-                yield event
-            elif guarded and event["type"] == "text":
-                held.append(event)
-            elif guarded and event["type"] == "done":
-                draft = "".join(e["text"] for e in held)
-                report = check_grounded(draft, evidence)
-                yield {"type": "guard", "report": {"engine_draft_chars": len(draft), **report.model_dump()}}
+                draft.clear()
+            elif kind == "text":
+                draft.append(event["text"])
+            elif kind == "reset":
+                draft.clear()
+            elif kind == "done" and guarded:
+                text = "".join(draft)
+                report = check_grounded(text, evidence)
+                yield {"type": "guard", "report": {"engine_draft_chars": len(text), **report.model_dump()}}
                 if report.passed:
-                    for item in held:
-                        yield item
                     yield event
                 else:
+                    yield {"type": "reset", "reason": "guard_failed", "failed_engine": engine_name}
                     async for replacement in self._grounded_fallback(request, engine_name):
                         yield replacement
                 return
-            else:
-                yield event
+            yield event
 
     async def _grounded_fallback(
         self, request: GenerationRequest, failed_engine: str

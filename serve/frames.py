@@ -72,6 +72,15 @@ class DeltaEvent(WireModel):
     delta: str
 
 
+class ResetEvent(WireModel):
+    """Discard what was streamed for this reply; deltas start again at index 0 (another engine answers afresh)."""
+
+    type: Literal["assistant.reset"] = "assistant.reset"
+    conversation_id: uuid.UUID
+    message_id: uuid.UUID
+    reason: str
+
+
 class MessageEvent(WireModel):
     type: Literal["message"] = "message"
     message: Message
@@ -105,6 +114,7 @@ ServerEvent = Annotated[
     AckEvent
     | AssistantTypingEvent
     | DeltaEvent
+    | ResetEvent
     | MessageEvent
     | ConversationUpdatedEvent
     | UserTypingEvent

@@ -22,7 +22,14 @@ from serve import metrics
 from serve.chat.broker import Broker
 from serve.chat.service import LEASE
 from serve.chat.views import conversation_view, message_view
-from serve.frames import AssistantTypingEvent, ConversationUpdatedEvent, DeltaEvent, ErrorEvent, MessageEvent
+from serve.frames import (
+    AssistantTypingEvent,
+    ConversationUpdatedEvent,
+    DeltaEvent,
+    ErrorEvent,
+    MessageEvent,
+    ResetEvent,
+)
 from serve.storage import conversations as conversation_store
 from serve.storage import messages as message_store
 from serve.storage.db import transaction
@@ -155,6 +162,13 @@ class TurnRunner:
                         )
                         streamed.append(event["text"])
                         await self.broker.publish(conversation_id, delta.model_dump(mode="json"))
+                    elif event["type"] == "reset":
+                        # Another engine answers afresh: clients drop what they showed, deltas count from 0.
+                        streamed.clear()
+                        reset = ResetEvent(
+                            conversation_id=conversation_id, message_id=reply_id, reason=event["reason"]
+                        )
+                        await self.broker.publish(conversation_id, reset.model_dump(mode="json"))
                     elif event["type"] == "final":
                         final = event
         except asyncio.CancelledError:

@@ -316,6 +316,59 @@ describe("useChat actions", () => {
     expect(services.store.getState().ui.announcement?.text).toBe("Support agent: Hi, I am Sam.");
   });
 
+  test("assistant.reset drops the streamed text; the new answer streams from index 0 and alone is kept", async () => {
+    const { result, services, id } = await opened({ socketServer: { autoReply: false } });
+    const replyId = "00000000-0000-4000-8000-00000000beef";
+    const delta = (index: number, text: string) => ({
+      type: "assistant.delta" as const,
+      conversation_id: id,
+      message_id: replyId,
+      index,
+      delta: text,
+    });
+    act(() => {
+      services.socketServer.last.emit(delta(0, "A half "));
+      services.socketServer.last.emit(delta(1, "answer that"));
+    });
+    await act(settle);
+    expect(result.current.items.at(-1)?.content).toBe("A half answer that");
+    act(() => {
+      services.socketServer.last.emit({
+        type: "assistant.reset",
+        conversation_id: id,
+        message_id: replyId,
+        reason: "engine_failed",
+      });
+    });
+    await act(settle);
+    expect(result.current.items.at(-1)?.content ?? "").toBe("");
+    act(() => {
+      services.socketServer.last.emit(delta(0, "The whole "));
+      services.socketServer.last.emit(delta(1, "new answer."));
+    });
+    await act(settle);
+    expect(result.current.items.at(-1)).toMatchObject({
+      status: "streaming",
+      content: "The whole new answer.",
+    });
+    const stored = makeMessage({
+      id: replyId,
+      conversation_id: id,
+      seq: 3,
+      role: "assistant",
+      content: "The whole new answer.",
+    });
+    act(() => {
+      services.socketServer.last.emit({ type: "message", message: stored });
+    });
+    await act(settle);
+    expect(result.current.items.at(-1)).toMatchObject({
+      status: "complete",
+      content: "The whole new answer.",
+    });
+    expect(result.current.items).toHaveLength(3);
+  });
+
   // The browser's clock is not the server's: a hand-off reply is announced however far apart the two are.
   test.each([
     ["a year behind", "2025-11-27T09:00:00Z"],

@@ -18,6 +18,7 @@ import {
   sendAcked,
   sendFailed,
   sendRetried,
+  streamReset,
   typingChanged,
   waitingStopped,
   type Message,
@@ -139,6 +140,9 @@ export class ChatService {
             at: new Date().toISOString(),
           }),
         );
+        break;
+      case "assistant.reset":
+        dispatch(streamReset({ conversationId: event.conversation_id, messageId: event.message_id }));
         break;
       case "assistant.typing":
         dispatch(typingChanged({ conversationId: event.conversation_id, typing: event.state === "start" }));

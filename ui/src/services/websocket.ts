@@ -390,6 +390,11 @@ export class ChatSocket {
         indexes.add(event.index);
         return false;
       }
+      case "assistant.reset": {
+        // Another engine answers afresh from index 0: its deltas are new, not repeats.
+        this.seenDeltas.delete(event.message_id);
+        return false;
+      }
       case "error": {
         if (event.client_message_id) this.outbox.delete(event.client_message_id);
         return false;

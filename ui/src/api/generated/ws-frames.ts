@@ -21,6 +21,7 @@ export type ServerEvent =
   | AckEvent
   | AssistantTypingEvent
   | DeltaEvent
+  | ResetEvent
   | MessageEvent
   | ConversationUpdatedEvent
   | UserTypingEvent
@@ -83,7 +84,11 @@ export type Delta = string;
 export type Index = number;
 export type MessageId = string;
 export type Type7 = "assistant.delta";
-export type Type8 = "message";
+export type ConversationId6 = string;
+export type MessageId1 = string;
+export type Reason = string;
+export type Type8 = "assistant.reset";
+export type Type9 = "message";
 export type Id2 = string;
 export type Number = string;
 export type Url1 = string | null;
@@ -94,15 +99,15 @@ export type Language1 = string;
 export type LastActivityAt = string;
 export type Status1 = "active" | "waiting" | "escalated" | "resolved" | "abandoned";
 export type Title1 = string;
-export type Type9 = "conversation.updated";
-export type ConversationId6 = string;
+export type Type10 = "conversation.updated";
+export type ConversationId7 = string;
 export type State2 = "start" | "stop";
-export type Type10 = "typing";
-export type Type11 = "pong";
+export type Type11 = "typing";
+export type Type12 = "pong";
 export type ClientMessageId3 = string | null;
 export type Code = string;
 export type Message1 = string;
-export type Type12 = "error";
+export type Type13 = "error";
 
 export interface AuthFrame {
   token: Token;
@@ -211,13 +216,22 @@ export interface DeltaEvent {
   message_id: MessageId;
   type: Type7;
 }
+/**
+ * Discard what was streamed for this reply; deltas start again at index 0 (another engine answers afresh).
+ */
+export interface ResetEvent {
+  conversation_id: ConversationId6;
+  message_id: MessageId1;
+  reason: Reason;
+  type: Type8;
+}
 export interface MessageEvent {
   message: Message;
-  type: Type8;
+  type: Type9;
 }
 export interface ConversationUpdatedEvent {
   conversation: Conversation;
-  type: Type9;
+  type: Type10;
 }
 export interface Conversation {
   case: Case | null;
@@ -238,16 +252,16 @@ export interface Case {
  * Another participant (a second tab, later a human agent) is typing.
  */
 export interface UserTypingEvent {
-  conversation_id: ConversationId6;
+  conversation_id: ConversationId7;
   state: State2;
-  type: Type10;
+  type: Type11;
 }
 export interface PongEvent {
-  type: Type11;
+  type: Type12;
 }
 export interface ErrorEvent {
   client_message_id: ClientMessageId3;
   code: Code;
   message: Message1;
-  type: Type12;
+  type: Type13;
 }

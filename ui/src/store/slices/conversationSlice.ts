@@ -163,6 +163,14 @@ const conversationSlice = createSlice({
       entry.status = "sending";
       entry.error = null;
     },
+    /** Another engine answers afresh: what was streamed for this reply is dropped, deltas count from 0 again. */
+    streamReset(state, action: PayloadAction<{ conversationId: string; messageId: string }>) {
+      const { conversationId, messageId } = action.payload;
+      const stream = conversationOf(state, conversationId).streams[messageId];
+      if (!stream) return;
+      stream.parts = [];
+      stream.text = "";
+    },
     deltaReceived(
       state,
       action: PayloadAction<{
@@ -249,6 +257,7 @@ export const {
   sendFailed,
   sendRetried,
   deltaReceived,
+  streamReset,
   typingChanged,
   waitingStopped,
   rated,
