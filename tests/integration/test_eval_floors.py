@@ -20,16 +20,19 @@ from pipelines.eval.report import format_failures
 from pipelines.eval.runner import run_items
 from pipelines.eval.scoring import EvalReport, summarise
 
-# Measured on 2026-12-07 (grounded chain, e5-small embedder); see the module docstring.
+# Measured on 2026-12-07 at 02:05 UTC (grounded chain, e5-small embedder, 158 articles, 500 items), each figure
+# in the comment; the floor sits a few points under it.
 FLOORS = {
-    "key_fact_english": 0.0,
-    "key_fact_non_english": 0.0,
-    "intent": 0.0,
-    "out_of_scope_precision": 0.0,
-    "out_of_scope_recall": 0.0,
-    "handoff_precision": 0.0,
-    "handoff_recall": 0.0,
-    "flesch_plain_share": 0.0,
+    "key_fact_english": 0.85,  # 0.887 (211/238)
+    "key_fact_non_english": 0.63,  # 0.682 (73/107)
+    "intent": 0.80,  # 0.847 (254/300)
+    "out_of_scope_precision": 0.45,  # 0.495 (45/91): refuse items classified out_of_scope count against it
+    "out_of_scope_recall": 0.75,  # 0.804 (45/56)
+    "handoff_precision": 0.55,  # 0.603 (47/78): refusals that suggest a person count against it
+    "handoff_recall": 0.82,  # 0.870 (47/54)
+    "refuse_precision": 0.90,  # 0.963 (26/27)
+    "refuse_recall": 0.58,  # 0.634 (26/41)
+    "flesch_plain_share": 0.80,  # 0.843 (199/236)
 }
 
 
@@ -64,11 +67,10 @@ def test_handoff_precision_and_recall(report: EvalReport) -> None:
     assert _rate(figures.recall) >= FLOORS["handoff_recall"]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the graph has no `refuse` route yet (being added); when this passes, set a floor"
-)
-def test_refuse_recall(report: EvalReport) -> None:
-    assert _rate(report.kinds["refuse"].recall) >= 0.5
+def test_refuse_precision_and_recall(report: EvalReport) -> None:
+    figures = report.kinds["refuse"]
+    assert _rate(figures.precision) >= FLOORS["refuse_precision"]
+    assert _rate(figures.recall) >= FLOORS["refuse_recall"]
 
 
 def test_intent_accuracy(report: EvalReport) -> None:
