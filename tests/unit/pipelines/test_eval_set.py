@@ -107,6 +107,18 @@ def test_every_key_fact_is_stated_in_a_cited_article() -> None:
     assert not unstated
 
 
+def test_every_cited_article_states_the_key_fact() -> None:
+    """Citing any listed article counts, so each one must itself answer: state one of the fact's alternatives."""
+    texts = {path.stem: normalise(path.read_text(encoding="utf-8")) for path in ARTICLES.glob("*.md")}
+    silent = [
+        (item.id, article)
+        for item in ITEMS
+        for article in item.articles
+        if not any(compile_alternative(fact).search(texts.get(article, "")) for fact in item.facts)
+    ]
+    assert not silent
+
+
 def test_no_text_is_an_intent_training_or_test_example() -> None:
     examples, _ = _intent_examples()
     overlap = [item.id for item in ITEMS if _flat(item.text) in examples]
