@@ -1,4 +1,4 @@
-"""The `csagent` command: up, prepare, ingest, train-intents, evaluate-intents, chat, contract."""
+"""The `csagent` command: up, prepare, ingest, train-intents, evaluate-intents, chat, contract, keys."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from models.config import PROJECT_ROOT, resolve_path
+from serve import cli_keys
 
 SERVE_CONFIG = PROJECT_ROOT / "config" / "serve.yaml"
 
@@ -280,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     contract = commands.add_parser("contract", help="write the OpenAPI and WebSocket-frame schemas")
     contract.add_argument("--check", action="store_true", help="fail if the committed files are stale")
     contract.set_defaults(func=cmd_contract)
+    cli_keys.add_parser(commands)
     args = parser.parse_args(argv)
     try:
         result: int = args.func(args)

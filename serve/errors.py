@@ -132,46 +132,62 @@ _STATUS_CODES = {
 }
 
 
+# Under /v1/ (the OpenAI-compatible API) errors take OpenAI's shape, so its official clients raise as usual.
+OPENAI_PREFIX = "/v1/"
+_OPENAI_TYPES = {
+    401: "authentication_error",
+    403: "permission_error",
+    429: "rate_limit_error",
+}
+
+
+def _respond(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    details: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = error_body(code, message, _request_id(request), details)
+    if request.url.path.startswith(OPENAI_PREFIX):
+        kind = _OPENAI_TYPES.get(status, "server_error" if status >= 500 else "invalid_request_error")
+        body = {"error": {"message": message, "type": kind, "param": None, "code": code}}
+    return JSONResponse(body, status, headers=headers or None)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
-        body = error_body(exc.code, exc.message, _request_id(request), exc.details)
-        return JSONResponse(body, exc.status, headers=exc.headers or None)
+        return _respond(request, exc.status, exc.code, exc.message, exc.details, exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = exc.errors()
         if any(e.get("type") == "json_invalid" for e in errors):
-            body = error_body("malformed_json", "The request body is not valid JSON.", _request_id(request))
-            return JSONResponse(body, 400)
+            return _respond(request, 400, "malformed_json", "The request body is not valid JSON.")
         too_long = [
             e
             for e in errors
             if e.get("type") == "string_too_long" and "content" in map(str, e.get("loc", ()))
         ]
         if too_long:
-            body = error_body(
-                "content_too_long",
-                "The message is too long.",
-                _request_id(request),
-                {"errors": _json_safe(errors)},
+            return _respond(
+                request, 413, "content_too_long", "The message is too long.", {"errors": _json_safe(errors)}
             )
-            return JSONResponse(body, 413)
-        body = error_body(
+        return _respond(
+            request,
+            422,
             "validation_error",
             "Some fields are missing or not valid.",
-            _request_id(request),
             {"errors": _json_safe(errors)},
         )
-        return JSONResponse(body, 422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(exc.status_code, "error")
         message = str(exc.detail) if exc.detail else "The request failed."
-        return JSONResponse(
-            error_body(code, message, _request_id(request)), exc.status_code, headers=exc.headers
-        )
+        return _respond(request, exc.status_code, code, message, headers=dict(exc.headers or {}))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:  # noqa: ARG001 - handler signature
@@ -180,5 +196,4 @@ def install_error_handlers(app: FastAPI) -> None:
         logging.getLogger("csagent.errors").exception(
             "unhandled error", extra={"request_id": _request_id(request)}
         )
-        body = error_body("internal_error", "Something went wrong on our side.", _request_id(request))
-        return JSONResponse(body, 500)
+        return _respond(request, 500, "internal_error", "Something went wrong on our side.")

@@ -239,6 +239,40 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  "/v1/chat/completions": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Chat Completions */
+    post: operations["chat_completions_v1_chat_completions_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/models": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List Models */
+    get: operations["list_models_v1_models_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -255,6 +289,35 @@ export type components = {
       /** Url */
       url: string | null;
     };
+    /** ChatCompletionRequest */
+    ChatCompletionRequest: {
+      /** Max Tokens */
+      max_tokens?: number | null;
+      /** Messages */
+      messages: components["schemas"]["ChatMessage"][];
+      /**
+       * Model
+       * @description `csagent`: the whole agent.
+       */
+      model: string;
+      /**
+       * Stream
+       * @default false
+       */
+      stream: boolean;
+      /** Temperature */
+      temperature?: number | null;
+    };
+    /** ChatMessage */
+    ChatMessage: {
+      /** Content */
+      content?: string | components["schemas"]["ContentPart"][] | null;
+      /**
+       * Role
+       * @enum {string}
+       */
+      role: "system" | "developer" | "user" | "assistant";
+    };
     /** Citation */
     Citation: {
       /** Id */
@@ -265,6 +328,16 @@ export type components = {
       title: string;
       /** Url */
       url: string | null;
+    };
+    /** ContentPart */
+    ContentPart: {
+      /** Text */
+      text: string;
+      /**
+       * Type
+       * @constant
+       */
+      type: "text";
     };
     /** Conversation */
     Conversation: {
@@ -383,6 +456,11 @@ export type components = {
        * @constant
        */
       status: "ok";
+    };
+    /** HTTPValidationError */
+    HTTPValidationError: {
+      /** Detail */
+      detail?: components["schemas"]["ValidationError"][];
     };
     /** IntentMeta */
     IntentMeta: {
@@ -615,6 +693,19 @@ export type components = {
        * @enum {string}
        */
       role: "customer" | "agent" | "admin";
+    };
+    /** ValidationError */
+    ValidationError: {
+      /** Context */
+      ctx?: Record<string, never>;
+      /** Input */
+      input?: unknown;
+      /** Location */
+      loc: (string | number)[];
+      /** Message */
+      msg: string;
+      /** Error Type */
+      type: string;
     };
   };
   responses: never;
@@ -1547,6 +1638,61 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  chat_completions_v1_chat_completions_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ChatCompletionRequest"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": unknown;
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  list_models_v1_models_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            [key: string]: unknown;
+          };
         };
       };
     };
