@@ -42,13 +42,25 @@ def test_alert_rules_are_valid_and_use_our_metrics() -> None:
         assert used and used <= known, (name, used - known)
 
 
+def _ray_metrics() -> set[str]:
+    """What the llm replicas export through Ray (`ray_` + the name they give `ray.serve.metrics`)."""
+    from deployments.llm import _COUNTERS
+
+    names = {f"ray_csagent_llm_engine_{name}_total" for name in _COUNTERS}
+    names |= {f"ray_csagent_llm_engine_{h}_bucket" for h in ("first_token_seconds", "tokens_per_second")}
+    return names | {"ray_csagent_llm_engine_breaker_state"}
+
+
 def test_dashboard_panels_use_our_metrics() -> None:
     dashboard = json.loads((CONFIG / "grafana" / "csagent.json").read_text())
     known = _known_metrics()
-    exprs = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
+    exprs = [target["expr"] for panel in dashboard["panels"] for target in panel.get("targets", [])]
     assert len(exprs) >= 8
     for expr in exprs:
         assert _used(expr) <= known, expr
+        assert set(re.findall(r"\bray_csagent_[a-z_]+", expr)) <= _ray_metrics(), expr
+    llm_row = [p for p in dashboard["panels"] if p.get("title", "").startswith("LLM engines")]
+    assert llm_row, "a row compares engines and versions"
 
 
 def test_serve_config_names_every_deployment_with_autoscaling() -> None:
