@@ -44,7 +44,10 @@ def _positive(value: str) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    cli = argparse.ArgumentParser(prog="python -m pipelines.eval", description=__doc__)
+    cli = argparse.ArgumentParser(
+        prog="python -m pipelines.eval",
+        description="Run the evaluation set (pipelines/eval/data) through the real graph, in this process.",
+    )
     cli.add_argument(
         "--engine", help="run with llm.chain = [ENGINE] (config/models.yaml); default: configured"
     )

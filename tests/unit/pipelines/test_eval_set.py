@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from models.readability import flesch_reading_ease
+from pipelines.eval.__main__ import main
 from pipelines.eval.dataset import (
     DATA_DIR,
     EvalItem,
@@ -319,3 +320,15 @@ def test_a_stream_without_final_event_is_an_error() -> None:
 
     with pytest.raises(TurnError, match="without a final event"):
         asyncio.run(run_items(Silent({}), [_item("s1", "small_talk")]))
+
+
+def test_the_command_refuses_an_unknown_engine_and_an_empty_selection(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--engine", "no-such-engine", "--limit", "1"]) == 2
+    assert "--engine no-such-engine" in capsys.readouterr().err
+    assert main(["--languages", "xx"]) == 2
+    assert "no evaluation items for languages ['xx']" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--limit", "0"])
+    assert "--limit takes a whole number of items, at least 1" in capsys.readouterr().err
