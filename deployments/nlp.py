@@ -1,11 +1,15 @@
-"""NLP deployment: intent (with out-of-scope), sentiment, emotion, language and entities for one message."""
+"""NLP deployment: intent (with out-of-scope), sentiment, emotion, language and entities for one message.
+
+`analyze` also returns the message's query vector (`embedding`, with the `embedder` identity that made it), so
+the graph can hand it to retrieval instead of embedding the same text twice per turn.
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from deployments.base import DeploymentNotReady, bounded, serve_options
 from deployments.telemetry import DeploymentMetrics
@@ -25,6 +29,8 @@ class Understanding(BaseModel):
     language: Language
     entities: list[Entity]
     quick_replies: list[str]
+    embedder: str = Field(description="Identity (name@version) of the embedder that made `embedding`.")
+    embedding: list[float] = Field(description="The message's L2-normalised query vector.")
 
 
 class NLPDeployment:
@@ -40,9 +46,17 @@ class NLPDeployment:
 
     def _load(self) -> None:
         folder = resolve_path(self.config.intent_model_dir)
-        embedder = shared_embedder()
-        self._classifier = IntentClassifier.load(folder, self.config.intent_threshold)
-        self._quick_replies = dict(json.loads((folder / META_FILE).read_text()).get("quick_replies", {}))
+        embedder = shared_embedder(self.config.embedder, self.config.embedder_spec)
+        classifier = IntentClassifier.load(folder, self.config.intent_threshold)
+        meta = json.loads((folder / META_FILE).read_text())
+        trained_with = meta.get("embedder")
+        if trained_with != embedder.identity:
+            raise ValueError(
+                f"the intent classifier in {folder} was trained on {trained_with!r} vectors but nlp is configured "
+                f"with embedder {embedder.identity!r}; run `csagent train-intents`"
+            )
+        self._classifier = classifier
+        self._quick_replies = dict(meta.get("quick_replies", {}))
         self._embedder = embedder
         self._sentiment = SentimentAnalyzer(self.config.negative_sentiment_threshold)
         self._emotion = EmotionDetector()
@@ -56,7 +70,8 @@ class NLPDeployment:
         if self._classifier is None:
             raise DeploymentNotReady("nlp is starting")
         with self._metrics.timed("analyze"):
-            intent = self._classifier.predict(self._embedder.encode([text]), [text])[0]
+            vectors = self._embedder.encode_queries([text])
+            intent = self._classifier.predict(vectors, [text])[0]
             sentiment = self._sentiment.analyze(text)
         self._metrics.count("intents", intent.name)
         return Understanding(
@@ -66,6 +81,8 @@ class NLPDeployment:
             language=self._language.detect(text),
             entities=extract_entities(text),
             quick_replies=self._quick_replies.get(intent.name, []),
+            embedder=self._embedder.identity,
+            embedding=vectors[0].tolist(),
         ).model_dump()
 
     async def check_health(self) -> None:

@@ -1,13 +1,19 @@
-"""Retrieval deployment: embeds the question and searches the versioned knowledge index."""
+"""Retrieval deployment: embeds the question (or takes NLP's vector for it) and searches the versioned index.
+
+The replica refuses, at start-up, an index built with another embedder than the one configured: its vectors and
+the query's would not be comparable.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from deployments.base import DeploymentNotReady, bounded, serve_options
 from deployments.telemetry import DeploymentMetrics
 from models.config import RetrievalConfig, resolve_path
-from models.nlp.embedder import shared_embedder
+from models.nlp.embedder import Vectors, shared_embedder
 from models.retrieval import KnowledgeIndex
 
 
@@ -22,24 +28,50 @@ class RetrievalDeployment:
         return serve_options(max_ongoing=32, target=8)
 
     def _load(self) -> None:
-        self._embedder = shared_embedder()
-        self._index = KnowledgeIndex.load(resolve_path(self.config.index_dir), self.config.index_version)
+        self._embedder = shared_embedder(self.config.embedder, self.config.embedder_spec)
+        self._index = KnowledgeIndex.load(
+            resolve_path(self.config.index_dir), self.config.index_version, embedder=self._embedder.identity
+        )
 
     async def start(self) -> None:
         await bounded("retrieval", self._load)
 
-    async def search(self, query: str, top_k: int | None = None) -> dict[str, Any]:
-        """Top passages with scores and per-unit scores; `index_version` says which index answered."""
+    async def search(
+        self,
+        query: str,
+        top_k: int | None = None,
+        vector: list[float] | None = None,
+        embedder: str | None = None,
+    ) -> dict[str, Any]:
+        """Top passages with scores and per-unit scores; `index_version` says which index answered.
+
+        `vector` is the query's vector when the caller has it already (NLP's `embedding` for the same text); it is
+        used only when `embedder` (NLP's `embedder`) is this index's, else the query is embedded here.
+        """
         if self._index is None:
             raise DeploymentNotReady("retrieval is starting")
         with self._metrics.timed("search"):
-            vector = self._embedder.encode([query])[0]
-            passages = self._index.search(vector, query, top_k or self.config.top_k)
+            query_vector = self._query_vector(query, vector, embedder)
+            passages = self._index.search(query_vector, query, top_k or self.config.top_k)
         return {
             "index_version": self._index.version,
             "min_score": self.config.min_score,
             "passages": [p.model_dump() for p in passages],
         }
+
+    def _query_vector(self, query: str, vector: list[float] | None, embedder: str | None) -> Vectors:
+        if vector is None or (embedder is not None and embedder != self._embedder.identity):
+            embedded: Vectors = self._embedder.encode_queries([query])[0]
+            return embedded
+        if len(vector) != self._embedder.dimension:
+            raise ValueError(
+                f"search vector has {len(vector)} dimensions; {self._embedder.identity} makes "
+                f"{self._embedder.dimension}"
+            )
+        array: Vectors = np.asarray(vector, dtype=np.float32)
+        if not np.all(np.isfinite(array)):
+            raise ValueError("search vector holds NaN or infinite values")
+        return array
 
     async def check_health(self) -> None:
         if self._index is None:

@@ -3,10 +3,17 @@
 Layout of one version (written by pipelines/knowledge, read by the retrieval deployment):
 
     var/index/<version>/chunks.json     chunk texts, units and article metadata
-    var/index/<version>/chunks.faiss    inner-product index over normalised chunk vectors
+    var/index/<version>/chunks.faiss    inner-product index over normalised chunk header vectors
     var/index/<version>/units.npy       one normalised vector per unit, in chunk order
-    var/index/<version>/manifest.json   version, embedder, counts, source digest
+    var/index/<version>/manifest.json   version, embedder (name@version), counts, source digest
     var/index/LATEST                    the version `latest` resolves to
+
+Vectors of one index come from one embedder: its identity is part of the version digest and the manifest, and a
+reader that embeds queries with another embedder is refused (`EmbedderMismatch`) instead of ranking garbage.
+A chunk's dense score is HEADER_WEIGHT x cos(question, "title. heading") + the rest x its best unit's cosine: the
+section's best sentence is the evidence (measured on 49 questions in 13 languages: 46 right articles first, against
+42 for one vector per chunk made from the mean of its units). Scores are cosines rescaled by the embedder's similarity floor, (cos - floor) / (1 - floor), so `min_score` and
+the composer's floors mean the same for e5 (unrelated texts ~0.7) as for MiniLM (~0.0).
 """
 
 from __future__ import annotations
@@ -19,12 +26,15 @@ from pathlib import Path
 
 import faiss
 import numpy as np
-from pydantic import BaseModel
+import numpy.typing as npt
+from pydantic import BaseModel, Field
 
 from models.knowledge import Chunk
 from models.nlp.embedder import Vectors
 
 LATEST_FILE = "LATEST"
+# Weight of the header's cosine next to the best unit's in a chunk's dense score.
+HEADER_WEIGHT = 0.3
 _WORD = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)*")
 _STOP = frozenset(
     "a an and are as at be but by can do does for from how i if in into is it its me my no not of on or so "
@@ -60,13 +70,31 @@ class Passage(BaseModel):
 
 class Manifest(BaseModel):
     version: str
-    embedder: str
+    embedder: str = Field(description="Identity (name@version) of the embedder that wrote every vector.")
+    similarity_floor: float = Field(default=0.0, description="The embedder's cosine of unrelated texts.")
     chunker_version: str
     articles: int
     chunks: int
     units: int
     source_digest: str
     built_at: str
+    embedded: int | None = Field(
+        default=None, description="Texts embedded by this build (the rest came cached)."
+    )
+    build_seconds: float | None = Field(default=None, description="Wall time of the build.")
+
+
+class EmbedderMismatch(ValueError):
+    """The index was built with another embedder than the one configured to embed queries."""
+
+    def __init__(self, index_version: str, built_with: str, configured: str) -> None:
+        super().__init__(
+            f"knowledge index {index_version} was built with embedder {built_with!r} but retrieval is configured "
+            f"with {configured!r}; run `csagent ingest` to build the index for {configured!r} (or configure "
+            f"the embedder the index was built with)"
+        )
+        self.built_with = built_with
+        self.configured = configured
 
 
 def tokens(text: str) -> list[str]:
@@ -108,6 +136,10 @@ class KnowledgeIndex:
         for chunk in chunks:
             self._unit_offsets.append(offset)
             offset += len(chunk.units)
+        if offset != len(units):
+            raise ValueError(f"{len(units)} unit vectors for {offset} units in the chunks")
+        self._unit_owner = np.repeat(np.arange(len(chunks)), [len(c.units) for c in chunks])
+        self._has_units = np.array([bool(c.units) for c in chunks])
         self._summary_position = {c.article_id: i for i, c in reversed(list(enumerate(chunks)))}
         self._chunk_tokens = [Counter(tokens(f"{c.title} {c.heading} {c.text}")) for c in chunks]
         document_frequency: Counter[str] = Counter()
@@ -121,12 +153,15 @@ class KnowledgeIndex:
         return self.manifest.version
 
     @classmethod
-    def load(cls, root: Path, version: str = "latest") -> KnowledgeIndex:
+    def load(cls, root: Path, version: str = "latest", *, embedder: str | None = None) -> KnowledgeIndex:
+        """Load one version; with `embedder` (an identity), refuse an index whose vectors came from another."""
         resolved = resolve_version(root, version)
         folder = root / resolved
         if not (folder / "manifest.json").exists():
             raise FileNotFoundError(f"knowledge index version {resolved!r} not found under {root}")
         manifest = Manifest.model_validate_json((folder / "manifest.json").read_text())
+        if embedder is not None and manifest.embedder != embedder:
+            raise EmbedderMismatch(resolved, manifest.embedder, embedder)
         chunks = [Chunk.model_validate(item) for item in json.loads((folder / "chunks.json").read_text())]
         index = faiss.read_index(str(folder / "chunks.faiss"))
         units = np.load(folder / "units.npy").astype(np.float32)
@@ -151,6 +186,26 @@ class KnowledgeIndex:
         index.add(chunk_vectors)
         return cls(manifest, chunks, index, unit_vectors)
 
+    def _dense(self, query_vector: Vectors) -> npt.NDArray[np.float32]:
+        """Per chunk, in chunk order: HEADER_WEIGHT x header cosine + (1 - HEADER_WEIGHT) x best unit cosine."""
+        query = query_vector.reshape(1, -1).astype(np.float32)
+        similarities, positions = self._index.search(query, len(self.chunks))
+        header = np.zeros(len(self.chunks), dtype=np.float32)
+        valid = positions[0] >= 0
+        header[positions[0][valid]] = similarities[0][valid]
+        best_unit = header.copy()  # a chunk without units is scored by its header alone
+        if len(self._units):
+            unit_scores = (self._units @ query.reshape(-1)).astype(np.float32)
+            best = np.full(len(self.chunks), -np.inf, dtype=np.float32)
+            np.maximum.at(best, self._unit_owner, unit_scores)
+            best_unit = np.where(self._has_units, best, header)
+        result: npt.NDArray[np.float32] = HEADER_WEIGHT * header + (1 - HEADER_WEIGHT) * best_unit
+        return result
+
+    def _calibrated(self, cosine: float) -> float:
+        floor = self.manifest.similarity_floor
+        return (cosine - floor) / (1.0 - floor)
+
     def _lexical(self, query_tokens: list[str], position: int) -> float:
         """Share of the query's idf mass that the chunk contains (0..1)."""
         if not query_tokens:
@@ -167,17 +222,14 @@ class KnowledgeIndex:
         opens with a summary written to answer its main question directly. When the question asks how to fix or do
         something, so is that article's best "how do I…" section.
         """
-        similarities, positions = self._index.search(query_vector.reshape(1, -1), len(self.chunks))
         query_tokens = tokens(query)
         wants_fix = bool(FIX_CUES.search(query))
         scores: dict[int, float] = {}
-        for similarity, position in zip(similarities[0], positions[0], strict=True):
-            if position < 0:
-                continue
-            hybrid = (1 - LEXICAL_WEIGHT) * float(similarity) + LEXICAL_WEIGHT * self._lexical(
-                query_tokens, int(position)
-            )
-            scores[int(position)] = hybrid
+        for position, similarity in enumerate(self._dense(query_vector)):
+            lexical = self._lexical(query_tokens, position)
+            scores[position] = (1 - LEXICAL_WEIGHT) * self._calibrated(
+                float(similarity)
+            ) + LEXICAL_WEIGHT * lexical
         ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
         passages: list[Passage] = []
         per: Counter[str] = Counter()
@@ -198,11 +250,9 @@ class KnowledgeIndex:
                 i for i, c in enumerate(self.chunks) if c.article_id == top and FIX_CUES.search(c.heading)
             ]
             extras.append(max(fixes, key=lambda i: scores[i], default=None))
-        for position in extras:
-            if position is not None and all(p.chunk_id != self.chunks[position].id for p in passages):
-                passages.append(
-                    self._passage(self.chunks[position], position, scores[position], query_vector)
-                )
+        for extra in extras:
+            if extra is not None and all(p.chunk_id != self.chunks[extra].id for p in passages):
+                passages.append(self._passage(self.chunks[extra], extra, scores[extra], query_vector))
         return passages
 
     def _passage(self, chunk: Chunk, position: int, score: float, query_vector: Vectors) -> Passage:
@@ -210,7 +260,7 @@ class KnowledgeIndex:
         vectors = self._units[start : start + len(chunk.units)]
         unit_scores = vectors @ query_vector.reshape(-1) if len(chunk.units) else np.zeros(0)
         units = [
-            ScoredUnit(text=unit.text, kind=unit.kind, score=round(float(s), 4), position=i)
+            ScoredUnit(text=unit.text, kind=unit.kind, score=round(self._calibrated(float(s)), 4), position=i)
             for i, (unit, s) in enumerate(zip(chunk.units, unit_scores, strict=True))
         ]
         return Passage(

@@ -71,7 +71,8 @@ def test_empty_folder_is_an_error(tmp_path: Path) -> None:
 def test_index_round_trip_and_latest(tmp_path: Path) -> None:
     chunks = chunk_article(parse_article(_write(tmp_path, "dev-example.md", ARTICLE)))
     vectors = np.eye(len(chunks), 4, dtype=np.float32)
-    units = np.eye(sum(len(c.units) for c in chunks), 4, dtype=np.float32)
+    # Each unit points the same way as its chunk's header: chunk k is found by both its header and its best unit.
+    units = np.stack([vectors[k] for k, chunk in enumerate(chunks) for _ in chunk.units])
     manifest = Manifest(
         version="kb-test",
         embedder="e",
