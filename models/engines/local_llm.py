@@ -213,11 +213,12 @@ class LocalLLMEngine(Engine):
                     )
                     reason = "length"
                     for chunk in chunks:
-                        stats.produced += 1
+                        choice = chunk["choices"][0]
+                        if choice.get("finish_reason") is None or choice["text"]:
+                            stats.produced += 1  # a token step (the closing chunk carries none)
                         if stop.is_set():
                             stats.after_stop += 1
                             break
-                        choice = chunk["choices"][0]
                         if choice["text"]:
                             put("text", choice["text"])
                         if choice.get("finish_reason"):
