@@ -102,6 +102,7 @@ eval: prepare
 
 bench: prepare
 	$(PY) -m loadtests.bench
+	$(PY) -m loadtests.bench_pipeline
 
 bench-rest: prepare
 	$(PY) -m loadtests.rest_compare $(ARGS)

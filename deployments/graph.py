@@ -58,11 +58,21 @@ _PERSON_INTENTS = {
 # When the classifier is unsure, the knowledge base may still know: answer if evidence is at least this strong.
 _OUT_OF_SCOPE_EVIDENCE = 0.5
 _SHORT_FOLLOW_UP = 4
+# Language detection at or above this probability wins over the conversation's language (the UI's choice).
+_SURE_LANGUAGE = 0.5
 _SNIPPET = 220
 
 
 def _ms(start: float) -> float:
     return round((time.perf_counter() - start) * 1000, 2)
+
+
+def _reply_language(detected: dict[str, Any], conversation_language: str) -> str:
+    """The message's own language when the detector is sure of it; else the language the customer chose in the
+    UI (the conversation's), so "ok" or "gracias" in a Spanish chat is answered as Spanish."""
+    if detected["confidence"] >= _SURE_LANGUAGE:
+        return str(detected["code"])
+    return conversation_language.split("-")[0].lower() or str(detected["code"])
 
 
 def _retrieval_query(request: TurnRequest) -> str:
@@ -158,7 +168,7 @@ class ConversationGraph:
         intent = understood["intent"]
         sentiment = understood["sentiment"]
         emotion = understood["emotion"]
-        language = understood["language"]["code"]
+        language = _reply_language(understood["language"], request.conversation_language)
 
         notice = language_notice(language)
         tone = TONE.get(emotion["label"])
@@ -206,7 +216,14 @@ class ConversationGraph:
 
         if route == "answer":
             mark = time.perf_counter()
-            found = await self._retrieval.search.remote(_retrieval_query(request))
+            query = _retrieval_query(request)
+            if query == request.text and understood.get("embedding"):
+                # The message was embedded once, by nlp: retrieval searches with that vector.
+                found = await self._retrieval.search.remote(
+                    query, vector=understood["embedding"], embedder=understood.get("embedder")
+                )
+            else:
+                found = await self._retrieval.search.remote(query)
             timings.retrieval_ms = _ms(mark)
             index_version = found["index_version"]
             min_score = float(found["min_score"])

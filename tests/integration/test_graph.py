@@ -122,6 +122,34 @@ def test_non_english_reply_starts_with_a_notice_in_that_language(graph: LocalHan
     assert final["content"].startswith(ENGLISH_NOTICE["fr"])
 
 
+@pytest.mark.parametrize(
+    ("text", "chosen", "expected"),
+    [("ok", "es", "es"), ("How do I reset my password?", "es", "en"), ("ok", "en", "en")],
+)
+def test_the_ui_language_decides_when_the_message_does_not(
+    graph: LocalHandle, text: str, chosen: str, expected: str
+) -> None:
+    turn = {"conversation_id": "c", "message_id": "m", "text": text, "conversation_language": chosen}
+    events = asyncio.run(collect(graph.options(stream=True).run_turn.remote(turn)))
+    assert events[-1]["meta"]["language"] == expected
+
+
+def test_a_turn_embeds_the_message_once(graph: LocalHandle, monkeypatch: pytest.MonkeyPatch) -> None:
+    from models.nlp import embedder as embedders
+
+    embedded: list[str] = []
+    for shared in list(embedders._shared.values()):  # the instance nlp and retrieval share in this process
+        original = shared.encode_queries
+
+        def counted(texts: list[str], original: Any = original) -> Any:
+            embedded.extend(texts)
+            return original(texts)
+
+        monkeypatch.setattr(shared, "encode_queries", counted)
+    _, final = _turn(graph, SOQL_QUESTION)
+    assert final["meta"]["citations"] and embedded == [SOQL_QUESTION]
+
+
 def test_small_talk(graph: LocalHandle) -> None:
     _, final = _turn(graph, "hello there")
     assert final["meta"]["route"] == "small_talk" and final["meta"]["citations"] == []
