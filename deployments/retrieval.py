@@ -29,9 +29,11 @@ class RetrievalDeployment:
 
     def _load(self) -> None:
         self._embedder = shared_embedder(self.config.embedder, self.config.embedder_spec)
-        self._index = KnowledgeIndex.load(
+        index = KnowledgeIndex.load(
             resolve_path(self.config.index_dir), self.config.index_version, embedder=self._embedder.identity
         )
+        index.prepare()
+        self._index = index
 
     async def start(self) -> None:
         await bounded("retrieval", self._load)

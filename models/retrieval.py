@@ -43,6 +43,10 @@ _STOP = frozenset(
 # Weight of lexical overlap next to cosine similarity in the hybrid score. Exact error strings ("101",
 # "UNABLE_TO_LOCK_ROW") are where dense MiniLM vectors are weakest and word overlap is strongest.
 LEXICAL_WEIGHT = 0.25
+# Up to this many chunks every chunk is scored for every query (exact, a few ms). A larger index shortlists: the
+# chunks and units nearest the query in HNSW graphs plus the best word matches, then scores only those exactly.
+EXHAUSTIVE_MAX = 20_000
+_SHORTLIST = 128
 # A question asking how to fix or do something wants the section that says how ("## How do I fix it?").
 FIX_CUES = re.compile(
     r"\b(fix|solve|resolve|avoid|prevent|stop|how (?:do|can|should) i|how to)\b", re.IGNORECASE
@@ -138,15 +142,33 @@ class KnowledgeIndex:
             offset += len(chunk.units)
         if offset != len(units):
             raise ValueError(f"{len(units)} unit vectors for {offset} units in the chunks")
-        self._unit_owner = np.repeat(np.arange(len(chunks)), [len(c.units) for c in chunks])
         self._has_units = np.array([bool(c.units) for c in chunks])
+        self._unit_counts = np.array([len(c.units) for c in chunks], dtype=np.int64)
+        self._unit_first = np.asarray(self._unit_offsets, dtype=np.int64)
+        self._unit_owner = np.repeat(np.arange(len(chunks)), self._unit_counts)
+        self._hnsw: tuple[faiss.IndexHNSWFlat, faiss.IndexHNSWFlat] | None = None
+        # The flat index's own vectors, read in place (no copy): every chunk is scored by one matrix product.
+        if not isinstance(index, faiss.IndexFlat):
+            raise ValueError(f"the knowledge index must be a flat FAISS index, not {type(index).__name__}")
+        self._chunk_vectors: Vectors = faiss.rev_swig_ptr(index.get_xb(), index.ntotal * index.d).reshape(
+            index.ntotal, index.d
+        )
+        # Where each chunk's units start, for chunks that have any: the best unit per chunk is one reduceat.
+        self._unit_starts = np.array(
+            [start for start, c in zip(self._unit_offsets, chunks, strict=True) if c.units], dtype=np.int64
+        )
         self._summary_position = {c.article_id: i for i, c in reversed(list(enumerate(chunks)))}
-        self._chunk_tokens = [Counter(tokens(f"{c.title} {c.heading} {c.text}")) for c in chunks]
-        document_frequency: Counter[str] = Counter()
-        for counts in self._chunk_tokens:
-            document_frequency.update(counts.keys())
+        self._article_positions: dict[str, list[int]] = {}
+        for position, chunk in enumerate(chunks):
+            self._article_positions.setdefault(chunk.article_id, []).append(position)
+        # Word → the chunks holding it: lexical overlap costs the query's postings, not a pass over every chunk.
+        postings: dict[str, list[int]] = {}
+        for position, chunk in enumerate(chunks):
+            for word in set(tokens(f"{chunk.title} {chunk.heading} {chunk.text}")):
+                postings.setdefault(word, []).append(position)
+        self._postings = {word: np.array(found, dtype=np.int64) for word, found in postings.items()}
         total = len(chunks)
-        self._idf = {word: math.log(1 + total / df) for word, df in document_frequency.items()}
+        self._idf = {word: math.log(1 + total / len(found)) for word, found in postings.items()}
 
     @property
     def version(self) -> str:
@@ -186,34 +208,82 @@ class KnowledgeIndex:
         index.add(chunk_vectors)
         return cls(manifest, chunks, index, unit_vectors)
 
-    def _dense(self, query_vector: Vectors) -> npt.NDArray[np.float32]:
-        """Per chunk, in chunk order: HEADER_WEIGHT x header cosine + (1 - HEADER_WEIGHT) x best unit cosine."""
-        query = query_vector.reshape(1, -1).astype(np.float32)
-        similarities, positions = self._index.search(query, len(self.chunks))
-        header = np.zeros(len(self.chunks), dtype=np.float32)
-        valid = positions[0] >= 0
-        header[positions[0][valid]] = similarities[0][valid]
-        best_unit = header.copy()  # a chunk without units is scored by its header alone
-        if len(self._units):
-            unit_scores = (self._units @ query.reshape(-1)).astype(np.float32)
-            best = np.full(len(self.chunks), -np.inf, dtype=np.float32)
-            np.maximum.at(best, self._unit_owner, unit_scores)
-            best_unit = np.where(self._has_units, best, header)
-        result: npt.NDArray[np.float32] = HEADER_WEIGHT * header + (1 - HEADER_WEIGHT) * best_unit
+    def _unit_rows(
+        self, positions: npt.NDArray[np.int64]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """The unit rows of these chunks (those that have units), and where each chunk's rows start among them."""
+        with_units = positions[self._has_units[positions]]
+        counts = self._unit_counts[with_units]
+        starts = self._unit_first[with_units]
+        rows = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+        return rows, np.cumsum(counts) - counts
+
+    def _dense(self, query_vector: Vectors, positions: npt.NDArray[np.int64] | None = None) -> Vectors:
+        """Per chunk (every chunk, or those at `positions`, in that order): HEADER_WEIGHT x header cosine +
+        (1 - HEADER_WEIGHT) x best unit cosine."""
+        query = query_vector.reshape(-1).astype(np.float32)
+        if positions is None:
+            header = (self._chunk_vectors @ query).astype(np.float32)
+            best_unit = header.copy()  # a chunk without units is scored by its header alone
+            if len(self._units):
+                unit_scores = (self._units @ query).astype(np.float32)
+                best_unit[self._has_units] = np.maximum.reduceat(unit_scores, self._unit_starts)
+        else:
+            header = (self._chunk_vectors[positions] @ query).astype(np.float32)
+            best_unit = header.copy()
+            rows, starts = self._unit_rows(positions)
+            if len(rows):
+                unit_scores = (self._units[rows] @ query).astype(np.float32)
+                best_unit[self._has_units[positions]] = np.maximum.reduceat(unit_scores, starts)
+        result: Vectors = HEADER_WEIGHT * header + (1 - HEADER_WEIGHT) * best_unit
         return result
+
+    def prepare(self) -> None:
+        """Build what searching needs before the first query (a large index's HNSW graphs; minutes at 100k)."""
+        if len(self.chunks) > EXHAUSTIVE_MAX:
+            self._graphs()
+
+    def _graphs(self) -> tuple[faiss.IndexHNSWFlat, faiss.IndexHNSWFlat]:
+        """HNSW graphs over the chunk and unit vectors (built on first use by a large index)."""
+        if self._hnsw is None:
+            graphs = []
+            for vectors in (self._chunk_vectors, self._units):
+                graph = faiss.IndexHNSWFlat(vectors.shape[1], 16, faiss.METRIC_INNER_PRODUCT)
+                graph.hnsw.efSearch = _SHORTLIST
+                graph.add(np.ascontiguousarray(vectors))
+                graphs.append(graph)
+            self._hnsw = (graphs[0], graphs[1])
+        return self._hnsw
+
+    def _candidates(self, query_vector: Vectors, lexical: Vectors) -> npt.NDArray[np.int64] | None:
+        """None (score every chunk) for a small index; else the shortlist of chunk positions."""
+        if len(self.chunks) <= EXHAUSTIVE_MAX:
+            return None
+        chunk_graph, unit_graph = self._graphs()
+        query = query_vector.reshape(1, -1).astype(np.float32)
+        _, near_chunks = chunk_graph.search(query, _SHORTLIST)
+        _, near_units = unit_graph.search(query, _SHORTLIST)
+        owners = self._unit_owner[near_units[0][near_units[0] >= 0]]
+        words = np.argpartition(-lexical, _SHORTLIST)[:_SHORTLIST]
+        found = np.concatenate([near_chunks[0][near_chunks[0] >= 0], owners, words[lexical[words] > 0]])
+        return np.unique(found).astype(np.int64)
 
     def _calibrated(self, cosine: float) -> float:
         floor = self.manifest.similarity_floor
         return (cosine - floor) / (1.0 - floor)
 
-    def _lexical(self, query_tokens: list[str], position: int) -> float:
-        """Share of the query's idf mass that the chunk contains (0..1)."""
-        if not query_tokens:
-            return 0.0
-        counts = self._chunk_tokens[position]
+    def _lexical(self, query_tokens: list[str]) -> npt.NDArray[np.float32]:
+        """Per chunk: the share of the query's idf mass that the chunk contains (0..1)."""
+        overlap = np.zeros(len(self.chunks), dtype=np.float32)
         total = sum(self._idf.get(word, 1.0) for word in query_tokens)
-        hit = sum(self._idf.get(word, 1.0) for word in query_tokens if word in counts)
-        return hit / total if total else 0.0
+        if not total:
+            return overlap
+        for word in query_tokens:
+            found = self._postings.get(word)
+            if found is not None:
+                overlap[found] += self._idf[word]
+        result: npt.NDArray[np.float32] = overlap / total
+        return result
 
     def search(self, query_vector: Vectors, query: str, top_k: int, per_article: int = 2) -> list[Passage]:
         """Hybrid ranking (cosine plus weighted word overlap) over every chunk, at most `per_article` each.
@@ -222,37 +292,46 @@ class KnowledgeIndex:
         opens with a summary written to answer its main question directly. When the question asks how to fix or do
         something, so is that article's best "how do I…" section.
         """
-        query_tokens = tokens(query)
+        if not self.chunks:
+            return []
         wants_fix = bool(FIX_CUES.search(query))
-        scores: dict[int, float] = {}
-        for position, similarity in enumerate(self._dense(query_vector)):
-            lexical = self._lexical(query_tokens, position)
-            scores[position] = (1 - LEXICAL_WEIGHT) * self._calibrated(
-                float(similarity)
-            ) + LEXICAL_WEIGHT * lexical
-        ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+        floor = self.manifest.similarity_floor
+        lexical = self._lexical(tokens(query))
+        shortlisted = self._candidates(query_vector, lexical)
+        # Chunks not shortlisted (large indexes only) score -inf: they are never ranked.
+        scores = np.full(len(self.chunks), -np.inf, dtype=np.float32)
+        positions = np.arange(len(self.chunks)) if shortlisted is None else shortlisted
+        calibrated = (self._dense(query_vector, shortlisted) - floor) / (1.0 - floor)
+        scores[positions] = (1 - LEXICAL_WEIGHT) * calibrated + LEXICAL_WEIGHT * lexical[positions]
         passages: list[Passage] = []
         per: Counter[str] = Counter()
-        for position, score in ranked:
-            chunk = self.chunks[position]
+        # Rank only the best few hundred chunks (argpartition): enough for top_k at per_article each.
+        shortlist = min(len(positions), max(64, top_k * per_article * 16))
+        best = positions[np.argpartition(-scores[positions], shortlist - 1)[:shortlist]]
+        for position in best[np.argsort(-scores[best], kind="stable")]:
+            chunk = self.chunks[int(position)]
             if per[chunk.article_id] >= per_article:
                 continue
             per[chunk.article_id] += 1
-            passages.append(self._passage(chunk, position, score, query_vector))
+            passages.append(self._passage(chunk, int(position), float(scores[position]), query_vector))
             if len(passages) == top_k:
                 break
         if not passages:
             return passages
         top = passages[0].article_id
+        # The best article's other chunks are scored even when the shortlist left them out (large indexes).
+        own = np.asarray(self._article_positions[top], dtype=np.int64)
+        unscored = own[np.isinf(scores[own])]
+        if len(unscored):
+            dense = (self._dense(query_vector, unscored) - floor) / (1.0 - floor)
+            scores[unscored] = (1 - LEXICAL_WEIGHT) * dense + LEXICAL_WEIGHT * lexical[unscored]
         extras = [self._summary_position.get(top)]
         if wants_fix:
-            fixes = [
-                i for i, c in enumerate(self.chunks) if c.article_id == top and FIX_CUES.search(c.heading)
-            ]
+            fixes = [i for i in self._article_positions[top] if FIX_CUES.search(self.chunks[i].heading)]
             extras.append(max(fixes, key=lambda i: scores[i], default=None))
         for extra in extras:
             if extra is not None and all(p.chunk_id != self.chunks[extra].id for p in passages):
-                passages.append(self._passage(self.chunks[extra], extra, scores[extra], query_vector))
+                passages.append(self._passage(self.chunks[extra], extra, float(scores[extra]), query_vector))
         return passages
 
     def _passage(self, chunk: Chunk, position: int, score: float, query_vector: Vectors) -> Passage:

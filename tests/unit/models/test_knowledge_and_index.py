@@ -148,3 +148,21 @@ def test_nlp_refuses_a_classifier_trained_on_another_embedders_vectors(tmp_path:
         ValueError, match=r"trained on 'minilm@.*configured with embedder 'e5-small@.*train-intents"
     ):
         asyncio.run(deployment.start())
+
+
+def test_a_large_index_shortlists_and_ranks_as_scoring_every_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    from loadtests.bench_pipeline import _SYNTHETIC_WORDS, _synthetic_index
+    from models import retrieval
+
+    index = _synthetic_index(2_000, 64)
+    rng = np.random.default_rng(3)
+    queries = []
+    for _ in range(20):
+        vector = rng.standard_normal(64).astype(np.float32)
+        queries.append((vector / np.linalg.norm(vector), " ".join(rng.choice(_SYNTHETIC_WORDS, 5))))
+    exact = [[(p.chunk_id, p.score) for p in index.search(v, text, 5)] for v, text in queries]
+    monkeypatch.setattr(retrieval, "EXHAUSTIVE_MAX", 100)  # this index now takes the HNSW shortlist path
+    shortlisted = [[(p.chunk_id, p.score) for p in index.search(v, text, 5)] for v, text in queries]
+    assert index._hnsw is not None, "the shortlist path ran"
+    same = sum(a == b for a, b in zip(exact, shortlisted, strict=True))
+    assert same >= 19, f"{same}/20 queries ranked alike"
