@@ -33,7 +33,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from serve.settings import get_settings
 
     settings = get_settings()
-    manifest = ingest(index_root=resolve_path(settings.retrieval.index_dir), force=args.force)
+    manifest = ingest(
+        index_root=resolve_path(settings.retrieval.index_dir), config=settings.retrieval, force=args.force
+    )
     _print(
         f"knowledge index {manifest.version}: {manifest.articles} articles, {manifest.chunks} chunks, {manifest.units} units"
     )
@@ -46,10 +48,10 @@ def cmd_train_intents(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     folder = resolve_path(settings.nlp.intent_model_dir)
-    if is_current(folder) and not args.force:
+    if is_current(folder, config=settings.nlp) and not args.force:
         _print(f"intent classifier in {folder} is current")
         return 0
-    classifier = train(folder, threshold=settings.nlp.intent_threshold)
+    classifier = train(folder, config=settings.nlp, threshold=settings.nlp.intent_threshold)
     _print(f"intent classifier trained: {len(classifier.labels)} classes -> {folder}")
     return 0
 
@@ -63,7 +65,7 @@ def cmd_evaluate_intents(_args: argparse.Namespace) -> int:
     classifier = IntentClassifier.load(
         resolve_path(settings.nlp.intent_model_dir), settings.nlp.intent_threshold
     )
-    result = evaluate(classifier)
+    result = evaluate(classifier, config=settings.nlp)
     _print(
         f"held-out examples {result.examples}: in-scope accuracy {result.in_scope_accuracy:.3f}, "
         f"overall accuracy {result.overall_accuracy:.3f}, out-of-scope recall {result.out_of_scope_recall:.3f}, "

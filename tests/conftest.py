@@ -54,10 +54,10 @@ def prepared() -> None:
     from pipelines.knowledge.ingest import ingest
 
     settings = Settings(env="test")
-    ingest(index_root=resolve_path(settings.retrieval.index_dir), progress=False)
+    ingest(index_root=resolve_path(settings.retrieval.index_dir), config=settings.retrieval, progress=False)
     folder = resolve_path(settings.nlp.intent_model_dir)
-    if not is_current(folder):
-        train(folder)
+    if not is_current(folder, config=settings.nlp):
+        train(folder, config=settings.nlp, threshold=settings.nlp.intent_threshold)
 
 
 @pytest.fixture(scope="session")
