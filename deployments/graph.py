@@ -18,8 +18,6 @@ from deployments.base import serve_options
 from deployments.telemetry import DeploymentMetrics
 from models.config import GraphConfig
 from models.engines.base import GenerationRequest
-from models.engines.grounded import GroundedEngine, compose
-from models.guard import check_grounded
 from models.judgement import Judgement, judge
 from models.nlp.intent import OUT_OF_SCOPE
 from models.replies import (
@@ -55,8 +53,6 @@ _PERSON_INTENTS = {
     "billing": NEEDS_PERSON,
     "account_deletion_privacy": NEEDS_PERSON,
 }
-# When the classifier is unsure, the knowledge base may still know: answer if evidence is at least this strong.
-_OUT_OF_SCOPE_EVIDENCE = 0.5
 _SHORT_FOLLOW_UP = 4
 # Language detection at or above this probability wins over the conversation's language (the UI's choice).
 _SURE_LANGUAGE = 0.5
@@ -102,7 +98,6 @@ class ConversationGraph:
         self._retrieval = retrieval
         self._llm = llm
         self.config = GraphConfig.model_validate(config or {})
-        self._guard_fallback = GroundedEngine("grounded", "1.0")
         self._metrics = DeploymentMetrics(
             {
                 "graph_routes": "Turns by route (answer, small_talk, handoff, complaint).",
@@ -229,8 +224,13 @@ class ConversationGraph:
             min_score = float(found["min_score"])
             passages = [Passage.model_validate(p) for p in found["passages"]]
             evidence = evidence_of(passages, min_score)
-            if intent["name"] == OUT_OF_SCOPE and not any(
-                p.score >= _OUT_OF_SCOPE_EVIDENCE for p in evidence
+            # An out-of-scope verdict on the message alone says little about a short follow-up ("how do I fix
+            # it?"), which is searched together with the previous question.
+            judged_alone = query == request.text
+            if (
+                intent["name"] == OUT_OF_SCOPE
+                and judged_alone
+                and not any(p.score >= self.config.out_of_scope_evidence for p in evidence)
             ):
                 evidence = []
             generation = GenerationRequest(
@@ -247,7 +247,7 @@ class ConversationGraph:
             # "Here is what should fix it" only when there is an answer to give.
             if start := opening(with_tone=bool(evidence)):
                 yield delta(start)
-            async for event in self._generate(generation, evidence):
+            async for event in self._generate(generation):
                 kind = event["type"]
                 if kind == "engine":
                     model = ModelMeta(name=event["name"], version=event["version"])
@@ -320,57 +320,7 @@ class ConversationGraph:
             self._metrics.count("graph_escalation_suggestions", reason)
         yield {"type": "final", "content": content.strip(), "meta": meta.model_dump(), "failed": failed}
 
-    async def _generate(
-        self, request: GenerationRequest, evidence: list[Passage]
-    ) -> AsyncIterator[dict[str, Any]]:
-        """The llm chain's stream, passed on as it comes. A draft of an engine that needs the guard is checked when
-        it is done; one that fails is taken back (`reset`) and the grounded answer written instead."""
-        stream = self._llm.options(stream=True).generate.remote(request.model_dump())
-        draft: list[str] = []
-        guarded = False
-        engine_name = ""
-        async for event in stream:
-            kind = event["type"]
-            if kind == "engine":
-                guarded = bool(event["needs_guard"])
-                engine_name = event["name"]
-                draft.clear()
-            elif kind == "text":
-                draft.append(event["text"])
-            elif kind == "reset":
-                draft.clear()
-            elif kind == "done" and guarded:
-                text = "".join(draft)
-                report = check_grounded(text, evidence)
-                yield {"type": "guard", "report": {"engine_draft_chars": len(text), **report.model_dump()}}
-                if report.passed:
-                    yield event
-                else:
-                    yield {"type": "reset", "reason": "guard_failed", "failed_engine": engine_name}
-                    async for replacement in self._grounded_fallback(request, engine_name):
-                        yield replacement
-                return
+    async def _generate(self, request: GenerationRequest) -> AsyncIterator[dict[str, Any]]:
+        """The llm chain's stream, passed on as it comes (the chain guards drafts and takes back failed ones)."""
+        async for event in self._llm.options(stream=True).generate.remote(request.model_dump()):
             yield event
-
-    async def _grounded_fallback(
-        self, request: GenerationRequest, failed_engine: str
-    ) -> AsyncIterator[dict[str, Any]]:
-        """The grounded answer, written here (it is pure and cheap) when a draft fails the guard."""
-        engine = self._guard_fallback
-        yield {
-            "type": "engine",
-            "name": engine.name,
-            "version": engine.version,
-            "needs_guard": False,
-            "fallback_from": [failed_engine],
-        }
-        text, cited = compose(
-            request.question, request.passages, engine.max_sentences, request.min_evidence_score
-        )
-        yield {"type": "text", "text": text}
-        yield {
-            "type": "done",
-            "cited_articles": cited,
-            "prompt_tokens": 0,
-            "completion_tokens": len(text.split()),
-        }

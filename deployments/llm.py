@@ -167,6 +167,9 @@ class LLMDeployment:
                         self.metrics.count("resets", attempt.engine, attempt.version)
                     elif item.type == "done" and attempt is not None:
                         self._record_done(attempt, item.prompt_tokens, item.completion_tokens, now)
+                    elif item.type == "guard" and not item.report["passed"] and attempt is not None:
+                        usage = item.usage  # the refused draft's tokens (its Done never reaches the caller)
+                        self._record_done(attempt, usage.prompt_tokens, usage.completion_tokens, now)
                     yield item.model_dump()
             finally:
                 self._publish_breakers()

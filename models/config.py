@@ -295,6 +295,16 @@ class GraphConfig(_Strict):
         default=2, ge=1, description="Consecutive negative-sentiment turns that suggest escalation."
     )
     history_messages: int = Field(default=6, ge=0, le=50, description="Earlier messages given to the graph.")
+    out_of_scope_evidence: float = Field(
+        default=0.82,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "When the intent classifier calls a message out of scope, the knowledge base still answers it if a "
+            "passage scores at least this (calibrated score; with e5 unrelated questions reach ~0.8, in-scope "
+            "ones ~0.85-0.96)."
+        ),
+    )
 
 
 def resolve_path(path: Path) -> Path:

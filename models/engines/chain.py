@@ -6,6 +6,9 @@ each behind its own circuit breaker.
 * One that fails after producing text never leaves a broken message: the chain yields `Reset` (the client drops
   the partial text: the `assistant.reset` event) and the next engine answers afresh. When no engine is left, the
   `Reset` is followed by the last `EngineError`.
+* A draft of an engine that needs the groundedness guard streams live and is checked when it is done
+  (`GuardChecked`); one that fails is taken back the same way (`Reset`) and the next engine answers. That is a
+  quality verdict, not an outage: it does not count against the engine's breaker.
 * A breaker per engine: `failures` consecutive failures open it and the engine is skipped for `reset_s` seconds;
   then one request probes it (half-open): a finished answer closes the breaker, a failure opens it again. Time
   comes from an injected clock so tests never read the wall clock.
@@ -22,6 +25,7 @@ from pydantic import BaseModel
 
 from models.config import EngineSpec
 from models.engines.base import Done, Engine, EngineError, GenerationRequest, StreamItem, TextChunk
+from models.guard import check_grounded
 
 Clock = Callable[[], float]
 BreakerState = Literal["closed", "open", "half_open"]
@@ -45,7 +49,17 @@ class Reset(BaseModel):
     failed_engine: str
 
 
-ChainItem = StreamItem | EngineStarted | Reset
+class GuardChecked(BaseModel):
+    """The groundedness guard's verdict on a finished draft (engines with `needs_guard` only), with the draft's
+    usage: a refused draft still cost its tokens."""
+
+    type: Literal["guard"] = "guard"
+    engine: str
+    report: dict[str, object]
+    usage: Done
+
+
+ChainItem = StreamItem | EngineStarted | Reset | GuardChecked
 
 
 class FailureHook(Protocol):
@@ -162,6 +176,7 @@ class EngineChain:
             )
             stream = engine.stream(request)
             produced = False
+            draft: list[str] = []
             outcome: Literal["ok", "failed", "cancelled"] = "cancelled"
             deadline = self._clock() + spec.timeout_s
             try:
@@ -178,10 +193,22 @@ class EngineChain:
                         )
                     if isinstance(item, TextChunk):
                         produced = True
+                        draft.append(item.text)
                         yield item
                         continue
                     if isinstance(item, Done):
                         outcome = "ok"
+                        if engine.needs_guard:
+                            text = "".join(draft)
+                            verdict = check_grounded(text, request.passages, request.language)
+                            report = {"engine_draft_chars": len(text), **verdict.model_dump()}
+                            yield GuardChecked(engine=engine.name, report=report, usage=item)
+                            if not verdict.passed:
+                                last_error = EngineError(
+                                    code="guard_failed",
+                                    message=f"{engine.name}'s draft is not supported by the passages",
+                                )
+                                break
                         yield item
                         return
                     last_error = item

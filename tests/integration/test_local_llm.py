@@ -62,15 +62,21 @@ def test_tokens_stream_through_the_llm_deployment(local_llm: LLMDeployment) -> N
         "needs_guard": True,
         "fallback_from": [],
     }
-    texts = [i for i in items if i["type"] == "text"]
+    guard_at = next(n for n, i in enumerate(items) if i["type"] == "guard")
+    texts = [i for i in items[:guard_at] if i["type"] == "text"]
     assert len(texts) > 3, "tokens arrive one piece at a time"
     assert "".join(t["text"] for t in texts).strip()
-    done = items[-1]
-    assert done["type"] == "done" and done["completion_tokens"] >= len(texts) > 0
-    assert done["prompt_tokens"] > 50
-    assert _engine(local_llm).last_run.produced == done["completion_tokens"]
+    # No passages: nothing can support the draft, so the chain's guard takes it back and grounded answers.
+    guard = next(i for i in items if i["type"] == "guard")
+    assert guard["report"]["passed"] is False and guard["report"]["reason"] == "no evidence"
+    types = [i["type"] for i in items]
+    assert types.index("guard") < types.index("reset") < types.index("engine", 1) and types[-1] == "done"
+    assert items[types.index("engine", 1)]["name"] == "grounded"
+    usage = guard["usage"]
+    assert usage["completion_tokens"] >= len(texts) > 0 and usage["prompt_tokens"] > 50
+    assert _engine(local_llm).last_run.produced == usage["completion_tokens"]
     key = ("tokens_out", ENGINE, "smollm2-135m-instruct-q4_1")
-    assert local_llm.metrics.totals[key] >= done["completion_tokens"]
+    assert local_llm.metrics.totals[key] >= usage["completion_tokens"]
 
 
 def test_aclose_stops_generation(local_llm: LLMDeployment) -> None:

@@ -5,12 +5,23 @@ import pytest
 
 from models.config import EngineSpec
 from models.engines.base import Done, Engine, EngineError, GenerationRequest, StreamItem, TextChunk
-from models.engines.chain import CircuitBreaker, EngineChain, EngineStarted, Reset
+from models.engines.chain import CircuitBreaker, EngineChain, EngineStarted, GuardChecked, Reset
+from models.retrieval import Passage, ScoredUnit
 
 
 class Scripted(Engine):
-    def __init__(self, name: str, items: list[StreamItem], delay: float = 0.0, raises: bool = False) -> None:
+    """Plays its items; not guarded unless a test says so (these tests are about failing over)."""
+
+    def __init__(
+        self,
+        name: str,
+        items: list[StreamItem],
+        delay: float = 0.0,
+        raises: bool = False,
+        needs_guard: bool = False,
+    ) -> None:
         super().__init__(name, "test")
+        self.needs_guard = needs_guard
         self.items = items
         self.delay = delay
         self.raises = raises
@@ -186,3 +197,57 @@ async def test_start_at_skips_earlier_engines() -> None:
     chain = EngineChain([(a, _spec()), (b, _spec())])
     items = [i async for i in chain.stream(GenerationRequest(question="q"), start_at="b")]
     assert [i.text for i in items if isinstance(i, TextChunk)] == ["b"]
+
+
+def _passages() -> list[Passage]:
+    text = "Batch Apex runs up to 5 batch jobs at once. The flex queue holds up to 100 more."
+    unit = ScoredUnit(text=text, kind="prose", score=0.9, position=0)
+    return [
+        Passage(
+            chunk_id="dev-batch#0",
+            article_id="dev-batch",
+            title="Batch Apex limits",
+            url=None,
+            product_area="apex",
+            heading="Summary",
+            text=text,
+            score=0.9,
+            units=[unit],
+        )
+    ]
+
+
+async def test_a_guarded_draft_the_passages_support_is_kept() -> None:
+    model = Scripted("llm", [TextChunk(text="Up to 5 batch jobs run at once [1]."), Done()], needs_guard=True)
+    request = GenerationRequest(question="how many batch jobs?", passages=_passages())
+    items = [item async for item in EngineChain([(model, _spec())]).stream(request)]
+    assert [type(i) for i in items] == [EngineStarted, TextChunk, GuardChecked, Done]
+    guard = items[2]
+    assert isinstance(guard, GuardChecked) and guard.report["passed"]
+
+
+async def test_a_guarded_draft_with_an_invented_number_is_taken_back_and_the_next_engine_answers() -> None:
+    model = Scripted("llm", [TextChunk(text="Up to 50 batch jobs run at once."), Done()], needs_guard=True)
+    backup = Scripted("grounded", [TextChunk(text="Batch Apex runs up to 5 batch jobs at once."), Done()])
+    request = GenerationRequest(question="how many batch jobs?", passages=_passages())
+    chain = EngineChain([(model, _spec()), (backup, _spec())])
+    items = [item async for item in chain.stream(request)]
+    kinds = [type(i) for i in items]
+    assert kinds == [EngineStarted, TextChunk, GuardChecked, Reset, EngineStarted, TextChunk, Done]
+    reset = items[3]
+    assert (
+        isinstance(reset, Reset) and reset.failed_engine == "llm" and reset.reason.startswith("guard_failed")
+    )
+    assert chain.breakers["llm"].state == "closed", "a draft the guard refuses is not an outage"
+
+
+async def test_a_guarded_draft_in_another_language_is_checked_for_its_numbers_only() -> None:
+    kept = Scripted(
+        "llm", [TextChunk(text="Hasta 5 trabajos por lotes a la vez [1]."), Done()], needs_guard=True
+    )
+    request = GenerationRequest(question="¿cuántos?", language="es", passages=_passages())
+    items = [item async for item in EngineChain([(kept, _spec())]).stream(request)]
+    assert isinstance(items[-1], Done)
+    wrong = Scripted("llm", [TextChunk(text="Hasta 7 trabajos a la vez."), Done()], needs_guard=True)
+    items = [item async for item in EngineChain([(wrong, _spec())]).stream(request)]
+    assert isinstance(items[-1], EngineError) and items[-1].code == "guard_failed"

@@ -58,12 +58,18 @@ def _key(monkeypatch: pytest.MonkeyPatch) -> None:
 
 async def test_usage_cost_first_token_and_rate_per_engine_version() -> None:
     async with ScriptedServer(
-        [Reply(steps=openai_stream(["a ", "b ", "c [1]"], prompt_tokens=1000))]
+        [
+            Reply(
+                steps=openai_stream(
+                    ["Apex allows ", "100 SOQL queries ", "per transaction [1]."], prompt_tokens=1000
+                )
+            )
+        ]
     ) as server:
         deployment = LLMDeployment(_config(server.base_url), clock=SteppingClock())
         await deployment.start()
         items = await _turn(deployment)
-    assert [i["type"] for i in items] == ["engine", "text", "text", "text", "done"]
+    assert [i["type"] for i in items] == ["engine", "text", "text", "text", "guard", "done"]
     totals = deployment.metrics.totals
     key = ("hosted", "gpt-test-1")
     assert totals[("tokens_in", *key)] == 1000
