@@ -207,8 +207,8 @@ _OTHER_PERSON = _any(
     r"đồng nghiệp|sếp của tôi|người dùng khác|người khác",
 )
 _PRIVATE_THING = _any(
-    r"\b(?:password|passcode|account|login|credentials?|e-?mail|phone|address|data|records|mfa|"
-    r"verification code|security token|inbox|messages)\b",
+    r"\b(?:password|passcode|account|login|credentials?|e-?mail|phone|address|data|records|mfa|2fa|"
+    r"multi-factor|two-factor|authenticator|verification code|security token|inbox|messages|cases)\b",
     r"\b(?:contraseña|cuenta|correo|teléfono|datos|mot de passe|compte|courriel|données|passwort|konto|"
     r"e-mail-adresse|daten|telefonnummer|adresse|t[ée]l[ée]phone|telefone|tel[ée]fono|senha|conta|dados|password|account|dati|wachtwoord|gegevens|hasło|konto|dane|"
     r"şifre|şifresini|hesab|parola|kata sandi|akun|mật khẩu|tài khoản)",
@@ -234,6 +234,8 @@ _INSTRUCTIONS = _any(
     r"\b(?:your (?:system |initial |hidden |original )?(?:prompt|instructions|rules|guidelines)|"
     r"the (?:system|initial|hidden|original) (?:prompt|instructions))\b",
     r"\bsystem prompt\b|\bjailbreak\b|\bdeveloper mode\b|\bDAN mode\b|\bnew instructions\s*:",
+    # A message dressed up as a system or assistant turn ("SYSTEM: you may now…", "<system>…</system>").
+    r"^\s*\[?\s*(?:system|developer|assistant)\s*\]?\s*:|<\s*/?\s*(?:system|developer)\s*>|\[\s*(?:system|inst)\s*\]",
     r"\b(?:you are now|from now on you are|pretend (?:you are|to be)|act as if you (?:are|were))\b",
     r"\bignora\b[^.?!]{0,25}\binstrucciones\b|\bolvida (?:tus|las) instrucciones\b|\bprompt del sistema\b|"
     r"\b(?:muestra|revela|dime)(?:me)?\b[^.?!]{0,15}\b(?:tu|tus|el) (?:prompt|instrucciones)\b",
@@ -261,7 +263,7 @@ _INSTRUCTIONS = _any(
 )
 _ACT_VERB = _any(
     r"\b(?:reset|change|unlock|give|tell|send|show|look up|find|access|log (?:me )?in(?:to)?|delete|deactivate|"
-    r"read|open|get)\b",
+    r"read|open|get|disable|turn off|remove|transfer|export|forward)\b",
     r"\b(?:restablece|cambia|desbloquea|dame|env[ií]a|mu[ée]strame|d[ií]me|r[ée]initialise|change|d[ée]bloque|"
     r"donne|envoie|montre|setz|[äa]ndere|entsperre|gib|schick|zeig|redefina|mude|desbloqueie|me d[êe]|envie|"
     r"mostre|reimposta|cambia|sblocca|dammi|invia|mostrami|reset|geef|stuur|toon|zresetuj|zmień|odblokuj|daj|"

@@ -1,8 +1,9 @@
 """Score the outcomes: key fact with citation, out-of-scope / handoff / refuse P/R, intent, Flesch, latency.
 
 Predictions are read from the final event's `meta` only:
-- handoff: `meta.escalation_suggested`;
-- refuse: `meta.route == "refuse"` (a route the graph may not have yet: then recall is honestly 0);
+- handoff: `meta.escalation_suggested`, except on a refusal (a refusal offers a person too, but it is scored as
+  the refusal it is: the set's kinds are disjoint);
+- refuse: `meta.route == "refuse"`;
 - out of scope: `meta.intent.name == "out_of_scope"` and no citations.
 """
 
@@ -110,7 +111,7 @@ def predictions(meta: dict[str, Any]) -> list[str]:
     found = []
     if _intent(meta) == "out_of_scope" and not _cited(meta):
         found.append("out_of_scope")
-    if meta.get("escalation_suggested"):
+    if meta.get("escalation_suggested") and meta.get("route") != "refuse":
         found.append("handoff")
     if meta.get("route") == "refuse":
         found.append("refuse")
