@@ -215,10 +215,13 @@ class ConversationGraph:
             if query == request.text and understood.get("embedding"):
                 # The message was embedded once, by nlp: retrieval searches with that vector.
                 found = await self._retrieval.search.remote(
-                    query, vector=understood["embedding"], embedder=understood.get("embedder")
+                    query,
+                    vector=understood["embedding"],
+                    embedder=understood.get("embedder"),
+                    language=understood["language"]["code"],
                 )
             else:
-                found = await self._retrieval.search.remote(query)
+                found = await self._retrieval.search.remote(query, language=understood["language"]["code"])
             timings.retrieval_ms = _ms(mark)
             index_version = found["index_version"]
             min_score = float(found["min_score"])

@@ -43,6 +43,9 @@ _STOP = frozenset(
 # Weight of lexical overlap next to cosine similarity in the hybrid score. Exact error strings ("101",
 # "UNABLE_TO_LOCK_ROW") are where dense MiniLM vectors are weakest and word overlap is strongest.
 LEXICAL_WEIGHT = 0.25
+# In a question in another language than the articles' English, only tokens that read the same in every language
+# (error codes, numbers, dotted names) can overlap with an article; other words would match by accident.
+_LANGUAGE_NEUTRAL = re.compile(r"[0-9_.]")
 # Up to this many chunks every chunk is scored for every query (exact, a few ms). A larger index shortlists: the
 # chunks and units nearest the query in HNSW graphs plus the best word matches, then scores only those exactly.
 EXHAUSTIVE_MAX = 20_000
@@ -285,8 +288,13 @@ class KnowledgeIndex:
         result: npt.NDArray[np.float32] = overlap / total
         return result
 
-    def search(self, query_vector: Vectors, query: str, top_k: int, per_article: int = 2) -> list[Passage]:
+    def search(
+        self, query_vector: Vectors, query: str, top_k: int, per_article: int = 2, language: str = "en"
+    ) -> list[Passage]:
         """Hybrid ranking (cosine plus weighted word overlap) over every chunk, at most `per_article` each.
+
+        For a question in another language (`language`), word overlap counts only its language-neutral tokens
+        (error codes, numbers); with none, the ranking is the multilingual vectors' alone.
 
         The best article's summary is always returned too (after the top k when it did not rank): every article
         opens with a summary written to answer its main question directly. When the question asks how to fix or do
@@ -296,13 +304,18 @@ class KnowledgeIndex:
             return []
         wants_fix = bool(FIX_CUES.search(query))
         floor = self.manifest.similarity_floor
-        lexical = self._lexical(tokens(query))
+        query_tokens = tokens(query)
+        weight = LEXICAL_WEIGHT
+        if language.split("-")[0].lower() != "en":
+            query_tokens = [token for token in query_tokens if _LANGUAGE_NEUTRAL.search(token)]
+            weight = LEXICAL_WEIGHT if query_tokens else 0.0
+        lexical = self._lexical(query_tokens)
         shortlisted = self._candidates(query_vector, lexical)
         # Chunks not shortlisted (large indexes only) score -inf: they are never ranked.
         scores = np.full(len(self.chunks), -np.inf, dtype=np.float32)
         positions = np.arange(len(self.chunks)) if shortlisted is None else shortlisted
         calibrated = (self._dense(query_vector, shortlisted) - floor) / (1.0 - floor)
-        scores[positions] = (1 - LEXICAL_WEIGHT) * calibrated + LEXICAL_WEIGHT * lexical[positions]
+        scores[positions] = (1 - weight) * calibrated + weight * lexical[positions]
         passages: list[Passage] = []
         per: Counter[str] = Counter()
         # Rank only the best few hundred chunks (argpartition): enough for top_k at per_article each.
@@ -324,7 +337,7 @@ class KnowledgeIndex:
         unscored = own[np.isinf(scores[own])]
         if len(unscored):
             dense = (self._dense(query_vector, unscored) - floor) / (1.0 - floor)
-            scores[unscored] = (1 - LEXICAL_WEIGHT) * dense + LEXICAL_WEIGHT * lexical[unscored]
+            scores[unscored] = (1 - weight) * dense + weight * lexical[unscored]
         extras = [self._summary_position.get(top)]
         if wants_fix:
             fixes = [i for i in self._article_positions[top] if FIX_CUES.search(self.chunks[i].heading)]
