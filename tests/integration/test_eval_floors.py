@@ -21,18 +21,19 @@ from pipelines.eval.report import format_failures
 from pipelines.eval.runner import run_items
 from pipelines.eval.scoring import EvalReport, summarise
 
-# Measured on 2026-12-07 at 02:22 UTC and unchanged at 02:35 (grounded chain, e5-small embedder, multilingual
-# intents, 158 articles, 513 items), each figure in the comment; the floor sits a few points under it.
+# Measured on 2026-12-07 at 02:58 UTC (grounded chain, e5-small embedder, multilingual intents, 158 articles, 513
+# items; cross-lingual ranking and evidence floor, refusals scored as refusals), each figure in the comment; the
+# floor sits a few points under it.
 FLOORS = {
     "key_fact_english": 0.82,  # 0.855 (212/248)
-    "key_fact_non_english": 0.58,  # 0.627 (69/110)
+    "key_fact_non_english": 0.63,  # 0.682 (75/110)
     "intent": 0.83,  # 0.869 (272/313)
     "out_of_scope_precision": 0.84,  # 0.889 (48/54)
     "out_of_scope_recall": 0.81,  # 0.857 (48/56)
-    "handoff_precision": 0.55,  # 0.593 (48/81): refusals that suggest a person count against it
+    "handoff_precision": 0.84,  # 0.889 (48/54)
     "handoff_recall": 0.84,  # 0.889 (48/54)
-    "refuse_precision": 0.90,  # 0.963 (26/27)
-    "refuse_recall": 0.58,  # 0.634 (26/41)
+    "refuse_precision": 0.90,  # 0.965 (28/29)
+    "refuse_recall": 0.63,  # 0.683 (28/41)
     "flesch_plain_share": 0.79,  # 0.835 (203/243)
 }
 
