@@ -147,8 +147,9 @@ _shared: dict[str, Embedder] = {}
 
 
 def shared_embedder(name: str, spec: EmbedderSpec) -> Embedder:
-    """One instance per embedder identity per process: NLP and retrieval in one process share it."""
-    key = identity_of(name, spec)
+    """One instance per embedder configuration per process: NLP and retrieval in one process share it. The key
+    is the whole spec, not just the identity: two specs of one model (threads, similarity floor) are two embedders."""
+    key = f"{identity_of(name, spec)}|{spec.model_dump_json()}"
     with _lock:
         if key not in _shared:
             _shared[key] = create_embedder(name, spec)

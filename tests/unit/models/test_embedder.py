@@ -101,3 +101,10 @@ def test_a_question_in_another_language_is_closest_to_the_english_passage_that_a
 
 def test_one_shared_instance_per_identity() -> None:
     assert shared_embedder("e5-small", E5) is shared_embedder("e5-small", E5)
+
+
+def test_two_specs_of_one_model_are_two_shared_embedders() -> None:
+    floored = E5.model_copy(update={"similarity_floor": 0.76})
+    assert shared_embedder("e5-small", floored).similarity_floor == 0.76
+    assert shared_embedder("e5-small", E5).similarity_floor == E5.similarity_floor
+    assert shared_embedder("e5-small", floored) is not shared_embedder("e5-small", E5)
