@@ -178,26 +178,6 @@ def retrieval_at_scale(chunks: int, queries: int, dimension: int = 384) -> None:
     print(f"graphs built at load in {prepare_s:.0f} s (indexes over {EXHAUSTIVE_MAX:,} chunks only)")
 
 
-async def _graph() -> tuple[LocalHandle, Any, Any]:
-    from deployments.graph import ConversationGraph
-    from deployments.llm import LLMDeployment
-    from deployments.nlp import NLPDeployment
-    from deployments.retrieval import RetrievalDeployment
-    from serve.settings import Settings
-
-    settings = Settings()
-    nlp = NLPDeployment(settings.nlp.model_dump(mode="json"))
-    retrieval = RetrievalDeployment(settings.retrieval.model_dump(mode="json"))
-    llm = LLMDeployment(settings.llm.model_dump(mode="json"))
-    for part in (nlp, retrieval, llm):
-        await part.start()
-    graph = ConversationGraph(
-        LocalHandle(nlp), LocalHandle(retrieval), LocalHandle(llm), settings.graph.model_dump()
-    )
-    await graph.start()
-    return LocalHandle(graph), nlp, retrieval
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rounds", type=int, default=3, help="passes over the questions (after a warm-up)")
@@ -208,9 +188,12 @@ def main() -> int:
     args = parser.parse_args()
 
     async def in_process() -> None:
-        graph, nlp, retrieval = await _graph()
-        await pipeline_figures(graph, nlp, retrieval, args.rounds)
-        await saturation(graph, args.concurrency, args.turns)
+        from serve.builder import build_local_deployments
+        from serve.settings import Settings
+
+        local = await build_local_deployments(Settings())
+        await pipeline_figures(local.graph, local.nlp, local.retrieval, args.rounds)
+        await saturation(local.graph, args.concurrency, args.turns)
 
     asyncio.run(in_process())
     retrieval_at_scale(args.chunks, args.queries)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -119,7 +120,17 @@ def build_app(args: dict[str, Any]) -> Application:
     return app
 
 
-async def build_local_graph(settings: Settings) -> LocalHandle:
+@dataclass(frozen=True)
+class LocalDeployments:
+    """The deployments composed in this process; benchmarks time the parts, most callers need only `graph`."""
+
+    nlp: NLPDeployment
+    retrieval: RetrievalDeployment
+    llm: LLMDeployment
+    graph: LocalHandle
+
+
+async def build_local_deployments(settings: Settings) -> LocalDeployments:
     """The same deployments, in this process (tests, benchmarks, `csagent chat --local`)."""
     nlp = NLPDeployment(settings.nlp.model_dump(mode="json"))
     retrieval = RetrievalDeployment(settings.retrieval.model_dump(mode="json"))
@@ -130,4 +141,9 @@ async def build_local_graph(settings: Settings) -> LocalHandle:
         LocalHandle(nlp), LocalHandle(retrieval), LocalHandle(llm), settings.graph.model_dump()
     )
     await graph.start()
-    return LocalHandle(graph)
+    return LocalDeployments(nlp, retrieval, llm, LocalHandle(graph))
+
+
+async def build_local_graph(settings: Settings) -> LocalHandle:
+    """The conversation graph over the in-process deployments."""
+    return (await build_local_deployments(settings)).graph

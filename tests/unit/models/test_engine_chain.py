@@ -6,7 +6,8 @@ import pytest
 from models.config import EngineSpec
 from models.engines.base import Done, Engine, EngineError, GenerationRequest, StreamItem, TextChunk
 from models.engines.chain import CircuitBreaker, EngineChain, EngineStarted, GuardChecked, Reset
-from models.retrieval import Passage, ScoredUnit
+from models.retrieval import Passage
+from tests.fakes.passages import passage
 
 
 class Scripted(Engine):
@@ -200,19 +201,11 @@ async def test_start_at_skips_earlier_engines() -> None:
 
 
 def _passages() -> list[Passage]:
-    text = "Batch Apex runs up to 5 batch jobs at once. The flex queue holds up to 100 more."
-    unit = ScoredUnit(text=text, kind="prose", score=0.9, position=0)
     return [
-        Passage(
-            chunk_id="dev-batch#0",
-            article_id="dev-batch",
-            title="Batch Apex limits",
-            url=None,
-            product_area="apex",
-            heading="Summary",
-            text=text,
-            score=0.9,
-            units=[unit],
+        passage(
+            "dev-batch",
+            "Batch Apex limits",
+            ["Batch Apex runs up to 5 batch jobs at once.", "The flex queue holds up to 100 more."],
         )
     ]
 
