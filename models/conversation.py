@@ -8,6 +8,10 @@
 
 A resolved conversation is final: writing to it is refused (start a new one). Escalated conversations stay
 escalated while the customer and the agent keep talking.
+
+`reply_sent` is allowed in every status: a reply is a durable job that may finish after the conversation was
+escalated, abandoned or closed mid-reply. Refusing it would leave the reply `streaming` for ever and the sweeper
+re-running its turn; instead the reply is stored and the status stays where the customer put it.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ _TRANSITIONS: dict[tuple[Status, Event], Status] = {
     ("waiting", "reply_sent"): "waiting",
     ("escalated", "reply_sent"): "escalated",
     ("abandoned", "reply_sent"): "abandoned",
+    ("resolved", "reply_sent"): "resolved",
     ("active", "escalate"): "escalated",
     ("waiting", "escalate"): "escalated",
     ("abandoned", "escalate"): "escalated",

@@ -57,7 +57,8 @@ TURNS = Counter("csagent_turns_total", "Finished chat turns by outcome.", ["outc
 
 def observe_turn(meta: dict[str, Any], *, failed: bool, seconds: float) -> None:
     """Record one stored reply's figures."""
-    TURNS.labels(outcome="failed" if failed else "complete").inc()
+    outcome = "complete" if not failed else "interrupted" if meta.get("error") == "interrupted" else "failed"
+    TURNS.labels(outcome=outcome).inc()
     TURN_LATENCY.labels(route=str(meta.get("route", "unknown"))).observe(seconds)
     timings = meta.get("timings") or {}
     for phase in ("nlp", "retrieval", "generation", "storage"):

@@ -3,6 +3,11 @@
 A turn runs as its own task, not as part of a socket or a request, so a closed socket or a cancelled request never
 stops it. It holds a lease on the reply row and renews it while it runs; if this replica dies, the lease expires
 and the sweeper of any replica runs the turn again from the start (the stored user message is the input).
+
+Ending a conversation does not stop a turn that is running: its reply is stored `complete` and the conversation
+stays resolved. A turn that has not started (or whose replica died) when the conversation is already resolved is
+not run at all: its reply is settled once as `failed` with `meta.error = "interrupted"`, so the contract's "one
+reply per acknowledged message" holds without spending an engine on a chat nobody reads any more.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from serve.storage.tables import utcnow
 
 logger = logging.getLogger("csagent.turns")
 FAILED_REPLY = "Sorry, something went wrong while I was answering. Please send your message again, or choose **Talk to a person**."
+INTERRUPTED_REPLY = "This conversation was closed before the reply was written."
 
 
 class GraphHandle(Protocol):
@@ -106,7 +112,8 @@ class TurnRunner:
                     session=session, message_id=reply_id, lease_until=utcnow() + LEASE
                 )
 
-    async def _request(self, reply_id: uuid.UUID) -> tuple[TurnRequest, uuid.UUID] | None:
+    async def _request(self, reply_id: uuid.UUID) -> tuple[TurnRequest, uuid.UUID, str] | None:
+        """The turn's input, its conversation and that conversation's status; None when nothing is pending."""
         async with self.sessions() as session:
             reply = await message_store.get_message(session=session, message_id=reply_id)
             if reply is None or reply.status != "streaming" or reply.reply_to_id is None:
@@ -133,7 +140,7 @@ class TurnRunner:
                 if m.status == "complete"
             ],
         )
-        return turn, reply.conversation_id
+        return turn, reply.conversation_id, conversation.status
 
     async def _run(self, reply_id: uuid.UUID) -> None:
         started = time.perf_counter()
@@ -141,7 +148,15 @@ class TurnRunner:
         if loaded is None:
             return
         load_ms = (time.perf_counter() - started) * 1000
-        turn, conversation_id = loaded
+        turn, conversation_id, status = loaded
+        if status == "resolved":
+            # Closed before its turn ran (or its replica died): settle it once, without an engine.
+            interrupted: dict[str, Any] = {"error": "interrupted", "reason": "conversation_closed"}
+            elapsed = time.perf_counter() - started
+            await asyncio.shield(
+                self._store(reply_id, conversation_id, INTERRUPTED_REPLY, interrupted, True, elapsed)
+            )
+            return
         renewer = asyncio.create_task(self._renew(reply_id))
         await self.broker.publish(
             conversation_id,
@@ -232,7 +247,8 @@ class TurnRunner:
             AssistantTypingEvent(conversation_id=conversation_id, state="stop").model_dump(mode="json"),
         )
         await self.broker.publish(conversation_id, MessageEvent(message=message).model_dump(mode="json"))
-        if failed:
+        # An interrupted reply is no news to whoever ended the chat: no `error` event for it.
+        if failed and meta.get("error") != "interrupted":
             error = ErrorEvent(code="reply_failed", message="The assistant could not finish its reply.")
             await self.broker.publish(conversation_id, error.model_dump(mode="json"))
         if view.status != before:

@@ -58,6 +58,9 @@ class Sweeper:
         return await self.recover_turns(), await self.abandon_idle()
 
     async def recover_turns(self) -> int:
+        """Claim streaming replies whose lease ran out and hand them to the runner, which runs each turn again
+        (or, in a conversation closed meanwhile, settles the reply as interrupted without running it). A reply
+        is claimed only while it is `streaming`, so a settled one is never taken up again."""
         now = utcnow()
         async with self.sessions() as session:
             candidates = await message_store.expired_replies(session=session, now=now)

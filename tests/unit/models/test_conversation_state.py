@@ -36,3 +36,11 @@ def test_idle_after_the_timeout_only_for_open_conversations() -> None:
     assert is_idle("active", now - thirty, now, thirty)
     assert not is_idle("active", now - thirty + timedelta(seconds=1), now, thirty)
     assert not is_idle("escalated", now - 2 * thirty, now, thirty)
+
+
+@pytest.mark.parametrize("status", ["active", "waiting", "escalated", "resolved", "abandoned"])
+def test_a_reply_can_land_in_every_status(status: str) -> None:
+    # A reply may finish after the conversation moved on (ended mid-reply, escalated, abandoned): refusing it would
+    # leave the reply streaming for ever. It never reopens a resolved conversation.
+    after = transition(status, "reply_sent")  # type: ignore[arg-type]
+    assert after == ("waiting" if status == "active" else status)
