@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-clock-ahead setup prepare lint typecheck contract contract-check eval bench bench-rest bench-ws bench-scale load unit clean \
+.PHONY: run test test-clock-ahead setup prepare lint typecheck contract contract-check eval bench bench-llm bench-rest bench-ws bench-scale load unit clean \
 	ui ui-test bench-ui
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
@@ -98,11 +98,16 @@ unit: prepare
 
 # Answer quality on pipelines/eval/data (key fact with citation, OOS/handoff/refuse, intent, Flesch, latency).
 eval: prepare
-	$(PY) -m pipelines.eval $(if $(ENGINE),--engine $(ENGINE))
+	$(PY) -m pipelines.eval $(if $(ENGINE),--engine $(ENGINE)) $(if $(SAMPLE),--sample $(SAMPLE))
 
 bench: prepare
 	$(PY) -m loadtests.bench
 	$(PY) -m loadtests.bench_pipeline
+	$(PY) -m loadtests.bench_llm
+
+# The language models: local engine raw vs through the cluster, failover; ENGINE=<local engine>, SAMPLE=<eval items>.
+bench-llm: prepare
+	$(PY) -m loadtests.bench_llm $(if $(ENGINE),--engine $(ENGINE)) $(if $(SAMPLE),--eval-sample $(SAMPLE))
 
 bench-rest: prepare
 	$(PY) -m loadtests.rest_compare $(ARGS)

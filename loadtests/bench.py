@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import signal
 import socket
 import statistics
@@ -111,6 +112,7 @@ def start_cluster(
     rate_limits: bool = False,
     database_url: str | None = None,
     serve_config: Path | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> tuple[subprocess.Popen[bytes], float]:
     """`csagent up` in a new process group on `port`; returns it and the seconds until /api/ready said 200.
 
@@ -123,6 +125,7 @@ def start_cluster(
         "CSAGENT_DATABASE_URL": database_url or f"sqlite+aiosqlite:///{database}",
         "CSAGENT_RAY__INCLUDE_DASHBOARD": "true",
         "CSAGENT_RAY__DASHBOARD_PORT": str(_free_port()),
+        **(extra_env or {}),
     }
     started = time.monotonic()
     process = subprocess.Popen(
@@ -164,15 +167,18 @@ def cluster_memory_mib(root: int) -> float:
     return total / 2**20
 
 
-def chat_turns(port: int, rounds: int) -> list[dict[str, Any]]:
+def chat_turns(
+    port: int, rounds: int, questions: list[str] = QUESTIONS, timeout_s: float = 60
+) -> list[dict[str, Any]]:
+    """Each question in a new conversation over one WebSocket, `rounds` times; the first round is the warm-up."""
     base = f"http://127.0.0.1:{port}"
     results = []
-    with httpx.Client(base_url=base, timeout=60) as http:
+    with httpx.Client(base_url=base, timeout=timeout_s) as http:
         session = http.post("/api/v1/auth/guest", json={}).json()
         headers = {"Authorization": f"Bearer {session['access_token']}"}
         with connect(f"ws://127.0.0.1:{port}/api/v1/ws?token={session['access_token']}") as ws:
             for round_number in range(rounds):
-                for question in QUESTIONS:
+                for question in questions:
                     chat = http.post("/api/v1/conversations", json={}, headers=headers).json()
                     ws.send(json.dumps({"type": "subscribe", "conversation_id": chat["id"], "after_seq": 0}))
                     sent = time.perf_counter()
@@ -188,7 +194,7 @@ def chat_turns(port: int, rounds: int) -> list[dict[str, Any]]:
                     )
                     first_delta = ack = None
                     while True:
-                        event = json.loads(ws.recv(timeout=60))
+                        event = json.loads(ws.recv(timeout=timeout_s))
                         now = time.perf_counter()
                         if event["type"] == "error":
                             raise RuntimeError(
@@ -251,10 +257,139 @@ def report_turns(results: list[dict[str, Any]], raw_ttft_ms: float) -> None:
     print(f"answers with citations: {cited}/{len(measured)}")
 
 
+async def _rest_saturation(port: int, concurrency: int, turns: int) -> tuple[float, list[float], int]:
+    """`concurrency` clients sending blocking REST turns (POST …/messages answers with the finished reply)."""
+    import httpx as _httpx
+
+    latencies: list[float] = []
+    failures = 0
+    remaining = turns
+    questions = QUESTIONS
+
+    async def client(number: int) -> None:
+        nonlocal remaining, failures
+        async with _httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=120) as http:
+            session = (await http.post("/api/v1/auth/guest", json={})).json()
+            headers = {"Authorization": f"Bearer {session['access_token']}"}
+            sent = 0
+            conversation = ""
+            while remaining > 0:
+                remaining -= 1
+                if (
+                    sent % 4 == 0
+                ):  # a new conversation every 4 turns keeps the history short, as in real chats
+                    conversation = (
+                        await http.post("/api/v1/conversations", json={}, headers=headers)
+                    ).json()["id"]
+                body = {
+                    "content": questions[(number + sent) % len(questions)],
+                    "client_message_id": str(uuid.uuid4()),
+                }
+                started = time.perf_counter()
+                response = await http.post(
+                    f"/api/v1/conversations/{conversation}/messages", json=body, headers=headers
+                )
+                latencies.append((time.perf_counter() - started) * 1000)
+                failures += response.status_code != 200
+                sent += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client(n) for n in range(concurrency)))
+    return time.perf_counter() - started, latencies, failures
+
+
+def _cluster_pythons(root: int) -> dict[int, str]:
+    """pid → name of the cluster's busy processes: Serve replicas, proxy and controller (by title), raylet, GCS."""
+    found = {}
+    for process in [psutil.Process(root), *psutil.Process(root).children(recursive=True)]:
+        try:
+            title = " ".join(process.cmdline())
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        if "ServeReplica:" in title:
+            found[process.pid] = title.split("ServeReplica:", 1)[1].split()[0]
+        elif "ProxyActor" in title or "ServeController" in title:
+            found[process.pid] = "ProxyActor" if "ProxyActor" in title else "ServeController"
+        elif process.name() in ("raylet", "gcs_server"):
+            found[process.pid] = process.name()  # Ray's own (C++) processes: CPU time, no py-spy
+    return found
+
+
+def cpu_seconds(pids: dict[int, str]) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    for pid, name in pids.items():
+        try:
+            times = psutil.Process(pid).cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        totals[name] = totals.get(name, 0.0) + times.user + times.system
+    return totals
+
+
+def rest_saturation(
+    process: subprocess.Popen[bytes], port: int, concurrency: int, turns: int, profile: Path | None
+) -> None:
+    """Turns per second with `concurrency` REST clients, and where the CPU went (per process; py-spy if asked)."""
+    asyncio.run(_rest_saturation(port, concurrency, concurrency * 2))  # warm-up
+    pids = _cluster_pythons(process.pid)
+    spies = []
+    if profile is not None:
+        spy_path = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+        if not Path(spy_path).is_file():
+            raise SystemExit("--profile needs py-spy: pip install -r requirements-load.txt")
+        profile.mkdir(parents=True, exist_ok=True)
+        for pid, name in pids.items():
+            if name in ("raylet", "gcs_server"):
+                continue
+            out = profile / f"{name.replace(':', '-')}-{pid}.txt"
+            spies.append(
+                subprocess.Popen(
+                    [
+                        spy_path,
+                        "record",
+                        "--pid",
+                        str(pid),
+                        "--format",
+                        "raw",
+                        "--rate",
+                        "50",
+                        "--output",
+                        str(out),
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+        time.sleep(2)
+    before = cpu_seconds(pids)
+    elapsed, latencies, failures = asyncio.run(_rest_saturation(port, concurrency, turns))
+    after = cpu_seconds(pids)
+    for spy in spies:
+        spy.send_signal(signal.SIGINT)
+        spy.wait(timeout=60)
+    print(
+        f"\n## REST turns at saturation through the cluster ({concurrency} clients, {turns} turns, grounded)"
+    )
+    print(
+        f"turns per second {turns / elapsed:.1f} (goal >= 30)   turn p50 {_percentile(latencies, 0.5):.0f} ms   "
+        f"p99 {_percentile(latencies, 0.99):.0f} ms   failed {failures}"
+    )
+    print("CPU per turn by process (ms):")
+    for name in sorted(after, key=lambda n: after[n] - before.get(n, 0.0), reverse=True):
+        print(f"  {name:36} {1000 * (after[name] - before.get(name, 0.0)) / turns:7.1f}")
+    if spies:
+        print(f"py-spy profiles (raw, collapsed stacks) under {profile}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "--rounds", type=int, default=4, help="passes over the question set (the first warms up)"
+    )
+    parser.add_argument("--concurrency", type=int, default=40, help="REST clients at saturation")
+    parser.add_argument("--turns", type=int, default=400, help="REST turns at saturation")
+    parser.add_argument(
+        "--profile", type=Path, help="record py-spy profiles of every process into this folder"
     )
     args = parser.parse_args()
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")
@@ -268,6 +403,7 @@ def main() -> int:
         results = chat_turns(port, args.rounds)
         raw = raw_engine_ttft(QUESTIONS[0])
         report_turns(results, raw)
+        rest_saturation(process, port, args.concurrency, args.turns, args.profile)
         time.sleep(5)
         print("\n## Memory")
         print(f"idle cluster (csagent + Ray processes, PSS): {cluster_memory_mib(process.pid):.0f} MiB")

@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from models.config import LLMConfig
-from pipelines.eval.dataset import DATA_DIR, EvalSetError, load_eval_set
+from pipelines.eval.dataset import DATA_DIR, EvalItem, EvalSetError, load_eval_set
 from pipelines.eval.report import format_report
 from pipelines.eval.runner import run_items
 from pipelines.eval.scoring import EvalReport, summarise
@@ -43,6 +43,14 @@ def _positive(value: str) -> int:
     return number
 
 
+def spread_sample(items: list[EvalItem], size: int) -> list[EvalItem]:
+    """`size` items at even steps through the set (files are per language, so each keeps its share)."""
+    if size >= len(items):
+        return items
+    step = len(items) / size
+    return [items[int(position * step)] for position in range(size)]
+
+
 def parser() -> argparse.ArgumentParser:
     cli = argparse.ArgumentParser(
         prog="python -m pipelines.eval",
@@ -53,6 +61,11 @@ def parser() -> argparse.ArgumentParser:
     )
     cli.add_argument("--languages", type=_languages, help="only these languages, e.g. en,es")
     cli.add_argument("--limit", type=_positive, help="only the first N items (after --languages)")
+    cli.add_argument(
+        "--sample",
+        type=_positive,
+        help="N items spread evenly over the set (every language and kind in proportion): for slow engines",
+    )
     cli.add_argument("--json", type=Path, help="write every figure and verdict to this file")
     cli.add_argument("--failures", action="store_true", help="list every item that missed, with its reply")
     cli.add_argument("--data", type=Path, default=DATA_DIR, help=argparse.SUPPRESS)
@@ -71,6 +84,8 @@ async def _evaluate(args: argparse.Namespace) -> EvalReport:
     items = load_eval_set(args.data, languages=args.languages)
     if args.limit:
         items = items[: args.limit]
+    if args.sample:
+        items = spread_sample(items, args.sample)
     if not items:
         raise UsageError(f"no evaluation items for languages {args.languages}")
     settings = get_settings()

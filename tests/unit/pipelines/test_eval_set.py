@@ -332,3 +332,16 @@ def test_the_command_refuses_an_unknown_engine_and_an_empty_selection(
     with pytest.raises(SystemExit):
         main(["--limit", "0"])
     assert "--limit takes a whole number of items, at least 1" in capsys.readouterr().err
+
+
+def test_a_spread_sample_keeps_every_language_in_proportion() -> None:
+    from pipelines.eval.__main__ import spread_sample
+
+    items = ITEMS
+    sample = spread_sample(items, 100)
+    assert len(sample) == 100 and len({item.id for item in sample}) == 100
+    whole = Counter(item.language for item in items)
+    part = Counter(item.language for item in sample)
+    for language, count in whole.items():
+        assert abs(part[language] - 100 * count / len(items)) <= 1, language
+    assert spread_sample(items, len(items) + 5) == items
