@@ -17,6 +17,8 @@ from serve.chat.runner import GraphHandle
 from serve.errors import install_error_handlers
 from serve.logging_setup import configure_logging
 from serve.middleware import RequestContextMiddleware
+from serve.passwords import PasswordHashing
+from serve.security import signing_key
 from serve.settings import Settings, get_settings
 from serve.state import AppState
 from serve.static import ui_app
@@ -38,13 +40,16 @@ def create_app(settings: Settings | None = None, graph: GraphHandle | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if graph is None:
             raise RuntimeError("create_app needs a conversation-graph handle (see serve/builder.py)")
+        signing_key(settings.auth)  # the install's key is read or made now: an unusable var/ fails start-up
         state = await AppState.open(settings, graph)
         app.state.csagent = state
+        app.state.passwords = PasswordHashing(settings.auth.password_hash_concurrency)
         state.sweeper.start()
         try:
             yield
         finally:
             await state.close()
+            app.state.passwords.close()
 
     app = FastAPI(
         title="csagent API",

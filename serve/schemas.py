@@ -61,6 +61,12 @@ class RefreshIn(_In):
     refresh_token: Annotated[str, StringConstraints(min_length=10, max_length=200)]
 
 
+class LogoutIn(_In):
+    """The refresh token of the sign-in to end: its whole family is revoked."""
+
+    refresh_token: Annotated[str, StringConstraints(min_length=10, max_length=200)]
+
+
 class Case(WireModel):
     id: uuid.UUID
     number: str

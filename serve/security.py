@@ -1,4 +1,7 @@
-"""Passwords (argon2), access tokens (JWT, HS256) and opaque refresh tokens (stored as SHA-256)."""
+"""Passwords (argon2), access tokens (JWT, HS256) and opaque refresh tokens (stored as SHA-256).
+
+The functions here are synchronous: requests hash through `serve.passwords.PasswordHashing`, off the event loop.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,8 @@ import hashlib
 import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -13,7 +18,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import BaseModel
 
+from models.config import resolve_path
 from serve.errors import InvalidToken
+from serve.install_secret import load_or_create_secret
 from serve.settings import AuthSettings
 
 _hasher = PasswordHasher()
@@ -27,15 +34,28 @@ class Claims(BaseModel):
     role: str
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+def hash_password(password: str, hasher: PasswordHasher = _hasher) -> str:
+    return hasher.hash(password)
 
 
-def verify_password(password_hash: str | None, password: str) -> bool:
+def verify_password(password_hash: str | None, password: str, hasher: PasswordHasher = _hasher) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+def signing_key(settings: AuthSettings) -> str:
+    """The configured `jwt_secret`, else the install's generated key (read once per process)."""
+    if settings.jwt_secret is not None:
+        return settings.jwt_secret
+    return cached_install_key(resolve_path(Path(settings.jwt_secret_file)))
+
+
+@lru_cache(maxsize=4)
+def cached_install_key(path: Path) -> str:
+    """The key file read once per process; `cache_clear()` makes the next call read it again (a restart)."""
+    return load_or_create_secret(path)
 
 
 def issue_access_token(
@@ -52,7 +72,7 @@ def issue_access_token(
         "exp": int((now + timedelta(seconds=settings.access_token_ttl_s)).timestamp()),
         "jti": uuid.uuid4().hex,
     }
-    return jwt.encode(payload, settings.jwt_secret, algorithm="HS256")
+    return jwt.encode(payload, signing_key(settings), algorithm="HS256")
 
 
 def decode_access_token(settings: AuthSettings, token: str) -> Claims:
@@ -60,7 +80,7 @@ def decode_access_token(settings: AuthSettings, token: str) -> Claims:
     try:
         payload = jwt.decode(
             token,
-            settings.jwt_secret,
+            signing_key(settings),
             algorithms=["HS256"],
             audience=settings.jwt_audience,
             issuer=settings.jwt_issuer,

@@ -6,6 +6,7 @@ This is the only module that reads the environment. Nested sections take `__` in
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -22,19 +23,56 @@ DEFAULT_CONFIG = PROJECT_ROOT / "config" / "app.yaml"
 DEV_SECRET = "dev-only-secret-change-me-0123456789abcdef"
 
 
+def _loopback(host: str) -> bool:
+    """True when `host` only accepts connections from this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to anything
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
 class AuthSettings(_Section):
-    jwt_secret: str = Field(
-        default=DEV_SECRET, min_length=32, description="HMAC key for access tokens (HS256)."
+    jwt_secret: str | None = Field(
+        default=None,
+        min_length=32,
+        description="HMAC key for access tokens (HS256); unset: a random key generated once per install in "
+        "`jwt_secret_file`. Required in production (every machine must sign with the same key).",
+    )
+    jwt_secret_file: str = Field(
+        default="var/jwt_secret",
+        description="Where the generated key lives when `jwt_secret` is unset (mode 0600; relative paths are "
+        "under the project root).",
     )
     jwt_issuer: str = Field(default="csagent", description="`iss` claim written and required.")
     jwt_audience: str = Field(default="csagent-chat", description="`aud` claim written and required.")
     access_token_ttl_s: int = Field(default=900, ge=60, le=86400, description="Access token lifetime (s).")
     refresh_token_ttl_s: int = Field(
-        default=30 * 86400, ge=3600, description="Refresh token lifetime (s); each use rotates it."
+        default=14 * 86400,
+        ge=3600,
+        description="A refresh token unused this long (s) expires; each use rotates it.",
+    )
+    refresh_family_lifetime_s: int = Field(
+        default=30 * 86400,
+        ge=3600,
+        description="A sign-in ends this long (s) after it began, however often its token is refreshed.",
+    )
+    login_attempts_per_account: int = Field(
+        default=10, ge=1, le=1000, description="Sign-in attempts per account within the window before 429."
+    )
+    login_attempts_window_s: int = Field(
+        default=900, ge=1, le=86400, description="The sliding window (s) the sign-in attempts are counted in."
+    )
+    password_hash_concurrency: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="Password hashes (argon2) running at once per replica, in threads off the event loop.",
     )
     default_organization: str = Field(default="Default", description="Organisation that guest users join.")
 
@@ -109,6 +147,11 @@ class Settings(BaseSettings):
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="Log level.")
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed to call the API.")
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses or networks (CIDR) of proxies whose X-Forwarded-For is believed; none: the "
+        "peer address is the client.",
+    )
     auth: AuthSettings = Field(default_factory=AuthSettings)
     chat: ChatSettings = Field(default_factory=ChatSettings)
     rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
@@ -128,12 +171,32 @@ class Settings(BaseSettings):
             )
         return url
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_networks(cls, entries: list[str]) -> list[str]:
+        for entry in entries:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError as exc:
+                raise ValueError(
+                    f"trusted_proxies entry {entry!r} is not an IP address or network; use e.g. 10.0.0.5 or "
+                    "10.0.0.0/8"
+                ) from exc
+        return entries
+
     @model_validator(mode="after")
-    def _no_dev_secrets_in_production(self) -> Settings:
-        if self.env == "production" and self.auth.jwt_secret == DEV_SECRET:
+    def _no_dev_secrets_in_reach(self) -> Settings:
+        if self.auth.jwt_secret == DEV_SECRET and (self.env == "production" or not _loopback(self.http_host)):
+            where = "in production" if self.env == "production" else f"with http_host {self.http_host!r}"
             raise ValueError(
-                "auth.jwt_secret is the development placeholder; set CSAGENT_AUTH__JWT_SECRET to 32+ random "
-                "characters in production"
+                f"auth.jwt_secret is the public development placeholder, refused {where}: anyone could sign "
+                "tokens. Unset CSAGENT_AUTH__JWT_SECRET (a random key is generated under var/) or set it to 32+ "
+                "random characters"
+            )
+        if self.env == "production" and self.auth.jwt_secret is None:
+            raise ValueError(
+                "auth.jwt_secret is unset; in production set CSAGENT_AUTH__JWT_SECRET to 32+ random characters, "
+                "the same on every machine"
             )
         return self
 

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+from functools import lru_cache
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.requests import HTTPConnection
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from serve.chat.service import ChatService
+from serve.client_address import Network, client_address, parse_networks
 from serve.errors import InvalidToken, RateLimited, Unauthorized
+from serve.passwords import PasswordHashing
 from serve.security import Claims, decode_access_token
 from serve.settings import Settings
 from serve.state import AppState
+from serve.storage.tables import utcnow
 
 _bearer = HTTPBearer(auto_error=False, description="Access token from /api/v1/auth/*")
 
@@ -60,12 +66,46 @@ def get_caller(
 CurrentUser = Annotated[Claims, Depends(get_caller)]
 
 
-async def rate_limit(request: Request, state: StateDep) -> None:
+def get_passwords(request: Request) -> PasswordHashing:
+    """The replica's password hashing pool (made in the app's lifespan)."""
+    passwords: PasswordHashing = request.app.state.passwords
+    return passwords
+
+
+PasswordsDep = Annotated[PasswordHashing, Depends(get_passwords)]
+
+
+def get_clock() -> Callable[[], datetime]:
+    """Now, in UTC; tests override this dependency to move time without waiting."""
+    return utcnow
+
+
+ClockDep = Annotated[Callable[[], datetime], Depends(get_clock)]
+
+
+@lru_cache(maxsize=8)
+def _networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
+    return parse_networks(entries)
+
+
+def get_client_address(connection: HTTPConnection) -> str:
+    """The caller's address for per-IP limits (HTTP or WebSocket): see serve/client_address.py."""
+    state: AppState = connection.app.state.csagent
+    return client_address(
+        connection.client.host if connection.client else None,
+        connection.headers.getlist("x-forwarded-for"),
+        _networks(tuple(state.settings.trusted_proxies)),
+    )
+
+
+ClientAddressDep = Annotated[str, Depends(get_client_address)]
+
+
+async def rate_limit(request: Request, state: StateDep, ip: ClientAddressDep) -> None:
     """Per-IP and, for signed-in callers, per-user limits on every API request (429 with Retry-After)."""
     limits = state.settings.rate_limit
     if not limits.enabled:
         return
-    ip = request.client.host if request.client else "unknown"
     decision = await state.limiter.hit("ip", ip, limits.ip_per_minute)
     if decision.allowed:
         header = request.headers.get("authorization", "")

@@ -78,6 +78,8 @@ class RefreshToken(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     family_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    # When the family's sign-in began: rotation never extends a family past this + auth.refresh_family_lifetime_s.
+    family_started_at: Mapped[datetime]
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]

@@ -61,9 +61,24 @@ async def get_user_by_email(*, session: AsyncSession, email: str) -> User | None
 
 
 async def add_refresh_token(
-    *, session: AsyncSession, user_id: uuid.UUID, family_id: uuid.UUID, token_hash: str, expires_at: datetime
+    *,
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    family_id: uuid.UUID,
+    family_started_at: datetime,
+    token_hash: str,
+    expires_at: datetime,
+    now: datetime | None = None,
 ) -> RefreshToken:
-    token = RefreshToken(user_id=user_id, family_id=family_id, token_hash=token_hash, expires_at=expires_at)
+    """Store a refresh token's hash; `family_started_at` is when its sign-in began (the family's first token)."""
+    token = RefreshToken(
+        user_id=user_id,
+        family_id=family_id,
+        family_started_at=family_started_at,
+        token_hash=token_hash,
+        expires_at=expires_at,
+        created_at=now or utcnow(),
+    )
     session.add(token)
     await session.flush()
     return token
@@ -78,19 +93,22 @@ async def get_refresh_token(
     return await session.scalar(query)
 
 
-async def revoke_refresh_token(*, session: AsyncSession, token_id: uuid.UUID) -> bool:
+async def revoke_refresh_token(
+    *, session: AsyncSession, token_id: uuid.UUID, now: datetime | None = None
+) -> bool:
     """Revoke one token; False when it was already revoked (a concurrent refresh won)."""
     result = await session.execute(
         update(RefreshToken)
         .where(RefreshToken.id == token_id, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
+        .values(revoked_at=now or utcnow())
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def revoke_family(*, session: AsyncSession, family_id: uuid.UUID) -> None:
+async def revoke_family(*, session: AsyncSession, family_id: uuid.UUID, now: datetime | None = None) -> None:
+    """Revoke every token of a sign-in (reuse detected, or logout)."""
     await session.execute(
         update(RefreshToken)
         .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
+        .values(revoked_at=now or utcnow())
     )

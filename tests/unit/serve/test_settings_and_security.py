@@ -11,6 +11,7 @@ from serve.security import (
     hash_password,
     issue_access_token,
     new_refresh_token,
+    signing_key,
     verify_password,
 )
 from serve.settings import DEV_SECRET, AuthSettings, Settings
@@ -31,10 +32,29 @@ def test_environment_overrides_flat_and_nested(monkeypatch: pytest.MonkeyPatch) 
     assert settings.auth.access_token_ttl_s == 600
 
 
-def test_production_refuses_the_development_secret() -> None:
-    with pytest.raises(ValidationError, match="CSAGENT_AUTH__JWT_SECRET"):
+def test_production_needs_a_secret_of_its_own() -> None:
+    with pytest.raises(
+        ValidationError, match="auth.jwt_secret is unset; in production set CSAGENT_AUTH__JWT_SECRET"
+    ):
         Settings(env="production")
+    with pytest.raises(ValidationError, match="public development placeholder, refused in production"):
+        Settings(env="production", auth=AuthSettings(jwt_secret=DEV_SECRET))
     assert Settings(env="production", auth=AuthSettings(jwt_secret="x" * 40)).env == "production"
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "10.1.2.3", "csagent.example.com"])
+def test_the_development_secret_is_refused_beyond_loopback(host: str) -> None:
+    with pytest.raises(
+        ValidationError, match=f"auth.jwt_secret is the public development placeholder.*{host}"
+    ):
+        Settings(env="development", http_host=host, auth=AuthSettings(jwt_secret=DEV_SECRET))
+    # Unset, the install's own generated key is used, which is fine on any host.
+    assert Settings(env="development", http_host=host).auth.jwt_secret is None
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.1.1", "::1", "localhost"])
+def test_the_development_secret_still_works_on_loopback(host: str) -> None:
+    assert Settings(http_host=host, auth=AuthSettings(jwt_secret=DEV_SECRET)).auth.jwt_secret == DEV_SECRET
 
 
 def test_unknown_chain_engine_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -91,7 +111,7 @@ def test_expired_access_token_is_rejected() -> None:
         "exp": int((now - timedelta(minutes=1)).timestamp()),
     }
     with pytest.raises(InvalidToken):
-        decode_access_token(settings, jwt.encode(payload, DEV_SECRET, "HS256"))
+        decode_access_token(settings, jwt.encode(payload, signing_key(settings), "HS256"))
 
 
 def test_refresh_tokens_are_random_and_stored_hashed() -> None:
