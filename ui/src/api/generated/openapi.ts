@@ -67,8 +67,35 @@ export type paths = {
     };
     get?: never;
     put?: never;
-    /** Login */
+    /**
+     * Login
+     * @description Sign in. Attempts per account are limited (429 `too_many_attempts`), known email or not, and a
+     *     refused attempt costs no hash; a success clears the account's count.
+     */
     post: operations["login_api_v1_auth_login_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/auth/logout": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Logout
+     * @description End a sign-in: the token's whole family is revoked, so no token of it refreshes again.
+     *
+     *     An unknown, expired or already revoked token is answered 204 as well (as RFC 7009 does for revocation): the
+     *     client signs out either way, and the answer says nothing about which tokens exist.
+     */
+    post: operations["logout_api_v1_auth_logout_post"];
     delete?: never;
     options?: never;
     head?: never;
@@ -476,6 +503,14 @@ export type components = {
       /** Password */
       password: string;
     };
+    /**
+     * LogoutIn
+     * @description The refresh token of the sign-in to end: its whole family is revoked.
+     */
+    LogoutIn: {
+      /** Refresh Token */
+      refresh_token: string;
+    };
     /** Message */
     Message: {
       /** Client Message Id */
@@ -855,6 +890,46 @@ export interface operations {
         content: {
           "application/json": components["schemas"]["ErrorBody"];
         };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  logout_api_v1_auth_logout_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["LogoutIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Unprocessable Entity */
       422: {
