@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from models.config import PROJECT_ROOT
 from serve.api import auth, conversations, health, messages, openai_compat, ws
 from serve.api.deps import rate_limit
+from serve.body_limit import BodyLimitMiddleware
 from serve.chat.runner import GraphHandle
 from serve.errors import install_error_handlers
 from serve.logging_setup import configure_logging
@@ -55,12 +56,14 @@ def create_app(settings: Settings | None = None, graph: GraphHandle | None = Non
         title="csagent API",
         version="1.0.0",
         description="AI customer-service agent for Salesforce users. Wire contract: shared/contract.md.",
-        openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url="/api/docs",
+        # Off in production unless `ops.api_docs` says otherwise (`make contract` renders the document anyway).
+        openapi_url=f"{API_PREFIX}/openapi.json" if settings.api_docs_enabled else None,
+        docs_url="/api/docs" if settings.api_docs_enabled else None,
         redoc_url=None,
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.http_max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     if settings.cors_origins:
         app.add_middleware(

@@ -6,16 +6,21 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, model_validator
 
 from models.turn import WireModel
-from serve.schemas import Conversation, Message
+from serve.schemas import SEQ_MAX, Conversation, Message, refuse_bad_input
 
 
 class _ClientFrame(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable(cls, data: Any) -> Any:
+        return refuse_bad_input(data)
 
 
 class AuthFrame(_ClientFrame):
@@ -26,7 +31,7 @@ class AuthFrame(_ClientFrame):
 class SubscribeFrame(_ClientFrame):
     type: Literal["subscribe"]
     conversation_id: uuid.UUID
-    after_seq: int = Field(default=0, ge=0)
+    after_seq: int = Field(default=0, ge=0, le=SEQ_MAX)
 
 
 class SendFrame(_ClientFrame):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 from models.turn import ReplyMeta, WireModel
 
@@ -17,10 +19,59 @@ ConversationStatus = Literal["active", "waiting", "escalated", "resolved", "aban
 Channel = Literal["web", "mobile", "api"]
 LanguageTag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=35)]
 DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+# `seq` is a 32-bit integer column: a larger `after_seq` would make PostgreSQL refuse the query (a 500).
+SEQ_MAX = 2**31 - 1
+# Characters PostgreSQL cannot store in text or jsonb (NUL), and lone UTF-16 surrogates, which JSON's \u escapes
+# can produce but no UTF-8 encoder accepts.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# Deeper JSON is refused: storing or measuring it recurses, and no client of the contract nests this deep.
+MAX_NESTING = 32
+
+
+def _path(where: str, part: str) -> str:
+    joined = f"{where}.{part}" if where else part
+    return _UNSTORABLE.sub("?", joined)[:120]
+
+
+def input_problem(value: object) -> tuple[str, str] | None:
+    """`(path, what)` of the first string (key or value, at any depth) the database could not store, or of
+    nesting deeper than MAX_NESTING; None when the input is fine. Iterative, so hostile depth cannot recurse."""
+    stack: list[tuple[object, str, int]] = [(value, "", 0)]
+    while stack:
+        item, where, depth = stack.pop()
+        if isinstance(item, str):
+            if _UNSTORABLE.search(item):
+                return where or "value", "holds a NUL character or a lone surrogate, which cannot be stored"
+        elif isinstance(item, dict | list | tuple):
+            if depth >= MAX_NESTING:
+                return where or "value", f"nests deeper than {MAX_NESTING} levels"
+            if isinstance(item, dict):
+                for key, child in item.items():
+                    if isinstance(key, str) and _UNSTORABLE.search(key):
+                        return _path(where, key), "has a key with a NUL character or a lone surrogate"
+                    stack.append((child, _path(where, str(key)), depth + 1))
+            else:
+                stack.extend((child, f"{where}[{i}]", depth + 1) for i, child in enumerate(item))
+    return None
+
+
+def refuse_bad_input(data: Any) -> Any:
+    """A `mode="before"` check for input models: unstorable text or hostile nesting is a 422 (or an `error`
+    frame on the WebSocket), never a database error."""
+    problem = input_problem(data)
+    if problem is not None:
+        where, what = problem
+        raise PydanticCustomError("unstorable_input", "{where} {what}", {"where": where, "what": what})
+    return data
 
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable(cls, data: Any) -> Any:
+        return refuse_bad_input(data)
 
 
 class User(WireModel):

@@ -11,6 +11,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -83,6 +84,24 @@ class ChatSettings(_Section):
     )
     ws_max_frame_bytes: int = Field(default=65536, ge=1024, description="Largest WebSocket frame accepted.")
     ws_auth_timeout_s: float = Field(default=5.0, gt=0, description="Time to send the `auth` frame.")
+    ws_auth_max_frame_bytes: int = Field(
+        default=8192, ge=256, description="Largest frame before authentication; larger closes with 1009."
+    )
+    ws_outbox_events: int = Field(
+        default=1000, ge=16, description="Events queued for one socket; a reader this far behind gets 1013."
+    )
+    ws_send_timeout_s: float = Field(
+        default=10.0, gt=0, description="Longest a replay waits for a slow reader before closing it (1013)."
+    )
+    ws_max_sockets_per_user: int = Field(
+        default=20, ge=1, description="Open sockets per user on one ingress replica; more close with 1008."
+    )
+    ws_max_sockets_per_ip: int = Field(
+        default=1000, ge=1, description="Open sockets per client IP on one ingress replica; more close with 1008."
+    )
+    ws_max_subscriptions: int = Field(
+        default=50, ge=1, description="Conversations one socket may follow at once."
+    )
     inactivity_timeout_s: int = Field(
         default=1800, ge=1, description="Idle time after which an active conversation becomes abandoned."
     )
@@ -104,6 +123,22 @@ class RateLimitSettings(_Section):
     ws_sends_per_minute: int = Field(
         default=30, ge=1, description="WebSocket `message.send` frames per user per minute."
     )
+    ws_frames_per_s: float = Field(
+        default=20.0, gt=0, description="WebSocket frames of any type per socket per second, sustained."
+    )
+    ws_frame_burst: int = Field(
+        default=100,
+        ge=1,
+        description="Frames a socket may send at once; as many refused frames in a row close it with 1008.",
+    )
+    ws_subscribes_per_minute: int = Field(
+        default=60,
+        ge=1,
+        description="WebSocket `subscribe` frames per socket per minute (at once after a reconnect, then spread).",
+    )
+    ws_typing_per_minute: int = Field(
+        default=60, ge=1, description="WebSocket `typing` frames per socket per minute."
+    )
 
 
 class RaySettings(_Section):
@@ -123,6 +158,28 @@ class RaySettings(_Section):
     )
 
 
+class OpsSettings(_Section):
+    """Operators' endpoints on the public listener. A switch left unset follows `env`: open outside production,
+    closed in production, so a production start never exposes them by accident."""
+
+    metrics_token: str | None = Field(
+        default=None,
+        min_length=16,
+        repr=False,
+        description="Bearer token Prometheus must send to GET /metrics (`Authorization: Bearer …`). Unset: "
+        "/metrics is open outside production and answers 404 in production.",
+    )
+    api_docs: bool | None = Field(
+        default=None,
+        description="Serve /api/docs and /api/v1/openapi.json. Unset: on outside production, off in production.",
+    )
+    readiness_details: bool | None = Field(
+        default=None,
+        description="GET /api/ready shows every check to anyone (admins always see them). Unset: on outside "
+        "production; in production others get only `ready`.",
+    )
+
+
 class Settings(BaseSettings):
     """Every setting of csagent, validated at start-up."""
 
@@ -135,6 +192,11 @@ class Settings(BaseSettings):
     )
     http_host: str = Field(default="127.0.0.1", description="Address the HTTP server binds.")
     http_port: int = Field(default=8000, ge=1, le=65535, description="Port the HTTP server binds.")
+    http_max_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="Largest HTTP request body; larger is refused with 413 before it is read whole.",
+    )
     database_url: str = Field(
         default="sqlite+aiosqlite:///var/csagent.db",
         description="SQLAlchemy URL: sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db.",
@@ -143,7 +205,15 @@ class Settings(BaseSettings):
         default=10, ge=1, le=200, description="Connections per replica (Postgres)."
     )
     redis_url: str | None = Field(
-        default=None, description="Redis for shared state between replicas (optional)."
+        default=None,
+        description="Redis for shared state between replicas (optional): redis://host:6379/0, or rediss:// for "
+        "TLS (`?ssl_ca_certs=/path/ca.pem` to name the CA).",
+    )
+    redis_password: str | None = Field(
+        default=None,
+        repr=False,
+        description="Redis AUTH password, kept out of redis_url (e.g. CSAGENT_REDIS_PASSWORD from a secret "
+        "store); merged into the URL at start-up. Production refuses a Redis beyond loopback without one.",
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="Log level.")
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed to call the API.")
@@ -160,6 +230,7 @@ class Settings(BaseSettings):
     llm: LLMConfig = Field(default_factory=LLMConfig)
     graph: GraphConfig = Field(default_factory=GraphConfig)
     ray: RaySettings = Field(default_factory=RaySettings)
+    ops: OpsSettings = Field(default_factory=OpsSettings)
 
     @field_validator("database_url")
     @classmethod
@@ -199,6 +270,49 @@ class Settings(BaseSettings):
                 "the same on every machine"
             )
         return self
+
+    @model_validator(mode="after")
+    def _redis_credentials(self) -> Settings:
+        if self.redis_url is None:
+            return self
+        parts = urlsplit(self.redis_url)
+        if parts.scheme not in ("redis", "rediss"):
+            raise ValueError(
+                f"redis_url {parts.scheme}://… is not supported: use redis://host:6379/0 or rediss://host:6380/0"
+            )
+        if self.redis_password is not None:
+            if parts.password is not None and unquote(parts.password) != self.redis_password:
+                raise ValueError(
+                    "redis_url carries a password and redis_password another one: keep one of them"
+                )
+            user = quote(unquote(parts.username or ""), safe="")
+            host = parts.netloc.rpartition("@")[2]
+            netloc = f"{user}:{quote(self.redis_password, safe='')}@{host}"
+            self.redis_url = urlunsplit(parts._replace(netloc=netloc))
+        elif self.env == "production" and parts.password is None and not _loopback(parts.hostname or ""):
+            raise ValueError(
+                f"redis_url points at {parts.hostname} without a password: set CSAGENT_REDIS_PASSWORD (or put it "
+                "in the URL, rediss://:password@host:6380/0) so that nobody else on the network reads the chats"
+            )
+        return self
+
+    def _open_outside_production(self, switch: bool | None) -> bool:
+        return switch if switch is not None else self.env != "production"
+
+    @property
+    def api_docs_enabled(self) -> bool:
+        """Whether /api/docs and the OpenAPI document are served (see `ops.api_docs`)."""
+        return self._open_outside_production(self.ops.api_docs)
+
+    @property
+    def readiness_details_public(self) -> bool:
+        """Whether /api/ready shows its checks to callers who are not admins (see `ops.readiness_details`)."""
+        return self._open_outside_production(self.ops.readiness_details)
+
+    @property
+    def metrics_open(self) -> bool:
+        """Whether /metrics answers without a token: only with none configured, outside production."""
+        return self.ops.metrics_token is None and self.env != "production"
 
     @property
     def resolved_database_url(self) -> str:

@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
@@ -30,10 +30,14 @@ def _encode_cursor(row: schemas.Conversation) -> str:
 
 
 def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    """The page boundary of `next_cursor`. The server writes UTC with an offset; a time without one is read as
+    UTC (contract: timestamps are UTC) rather than refused, and every time is compared in UTC."""
     try:
-        at, last_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(at), uuid.UUID(last_id)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        text, last_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        at = datetime.fromisoformat(text)
+        at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+        return at, uuid.UUID(last_id)
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError) as exc:
         raise errors.ApiError("The cursor is not valid; use next_cursor from the previous page.") from exc
 
 

@@ -23,7 +23,7 @@ async def list_messages(
     conversation_id: uuid.UUID,
     caller: CurrentUser,
     session: SessionDep,
-    after_seq: Annotated[int, Query(ge=0)] = 0,
+    after_seq: Annotated[int, Query(ge=0, le=schemas.SEQ_MAX)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> schemas.MessagePage:
     await load_owned(session, caller, conversation_id)

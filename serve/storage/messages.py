@@ -11,6 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from serve.storage.tables import Conversation, Message, utcnow
 
+# `seq` is a 32-bit column: PostgreSQL refuses a larger parameter outright, so such a bound matches nothing here.
+_SEQ_MAX = 2**31 - 1
+
 
 async def next_seq(*, session: AsyncSession, conversation: Conversation, count: int = 1) -> int:
     """Reserve `count` sequence numbers; the caller holds the conversation row lock (FOR UPDATE)."""
@@ -81,6 +84,8 @@ async def get_reply(*, session: AsyncSession, message_id: uuid.UUID) -> Message 
 async def list_messages(
     *, session: AsyncSession, conversation_id: uuid.UUID, after_seq: int, limit: int
 ) -> list[Message]:
+    if after_seq >= _SEQ_MAX or limit <= 0:
+        return []
     query = (
         select(Message)
         .where(Message.conversation_id == conversation_id, Message.seq > after_seq)
