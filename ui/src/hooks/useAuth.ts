@@ -26,7 +26,7 @@ export function useAuth(): UseAuth {
       register: (input: { email: string; password: string; display_name: string }) =>
         session.register({ ...input, language: store.getState().ui.language }),
       signOut: () => {
-        session.signOut();
+        void session.signOut();
       },
     }),
     [session, store],

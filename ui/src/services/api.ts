@@ -179,6 +179,10 @@ export function createApi(options: ApiOptions) {
         (await client.POST("/api/v1/auth/refresh", { body: { refresh_token: refreshToken } })).data,
       );
     },
+    /** Revoke the sign-in this refresh token belongs to (the server answers 204 even for an unknown token). */
+    async logout(refreshToken: string): Promise<void> {
+      await client.POST("/api/v1/auth/logout", { body: { refresh_token: refreshToken } });
+    },
     async me(): Promise<User> {
       return required((await client.GET("/api/v1/me")).data);
     },

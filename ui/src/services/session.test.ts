@@ -95,7 +95,7 @@ describe("SessionService", () => {
     const off = services.session.onSignOut(() => {
       told += 1;
     });
-    services.session.signOut();
+    await services.session.signOut();
     off();
     expect(told).toBe(1);
     expect(services.store.getState().auth).toMatchObject({
@@ -105,6 +105,67 @@ describe("SessionService", () => {
     });
     expect(services.socket.getSnapshot().state).toBe("idle");
     expect(services.queryClient.getQueryData(["conversations"])).toBeUndefined();
+  });
+
+  test("signing out signs out at once and has the server revoke the refresh token", async () => {
+    const storage = new MemoryStorage();
+    const services = createTestServices({ auth: "signedOut", storage });
+    await services.session.startAsGuest("en");
+    const token = (JSON.parse(storage.getItem(SESSION_STORAGE_KEY) ?? "{}") as { refresh_token: string })
+      .refresh_token;
+    const done = services.session.signOut();
+    // Local first: the tab is signed out before the server has answered.
+    expect(services.store.getState().auth.status).toBe("signedOut");
+    expect(storage.getItem(SESSION_STORAGE_KEY)).toBeNull();
+    await done;
+    expect(services.backend.loggedOut).toEqual([token]);
+    expect(services.backend.refreshTokens.has(token)).toBe(false);
+  });
+
+  test.each([
+    ["the network fails", () => HttpResponse.error()],
+    ["the server fails", () => HttpResponse.json({}, { status: 503 })],
+  ])("a sign-out still signs out locally when %s", async (_case, answer) => {
+    const storage = new MemoryStorage();
+    const services = createTestServices({ auth: "signedOut", storage });
+    await services.session.startAsGuest("en");
+    const calls: string[] = [];
+    server.use(
+      http.post("*/api/v1/auth/logout", async ({ request }) => {
+        calls.push(((await request.json()) as { refresh_token: string }).refresh_token);
+        return answer();
+      }),
+    );
+    await expect(services.session.signOut()).resolves.toBeUndefined();
+    expect(calls).toHaveLength(1);
+    expect(services.store.getState().auth).toMatchObject({ status: "signedOut", accessToken: null });
+    expect(storage.getItem(SESSION_STORAGE_KEY)).toBeNull();
+  });
+
+  test("signed out without a stored session: nothing to revoke", async () => {
+    const services = createTestServices({ auth: "signedOut", storage: new MemoryStorage() });
+    await services.session.signOut();
+    expect(services.backend.loggedOut).toEqual([]);
+    expect(services.store.getState().auth.status).toBe("signedOut");
+  });
+
+  test("a refresh answered after the user signed out does not sign back in", async () => {
+    const services = createTestServices();
+    const gate: { open?: () => void } = {};
+    const held = new Promise<void>((resolve) => {
+      gate.open = resolve;
+    });
+    server.use(
+      http.post("*/api/v1/auth/refresh", async () => {
+        await held;
+        return HttpResponse.json(services.backend.issueSession());
+      }),
+    );
+    const refreshing = services.session.refresh();
+    await services.session.signOut();
+    gate.open?.();
+    expect(await refreshing).toBe(false);
+    expect(services.store.getState().auth).toMatchObject({ status: "signedOut", accessToken: null });
   });
 
   test("without storage the session lives in memory", async () => {

@@ -1,5 +1,6 @@
 // The session outside React: signs in, keeps the access token fresh (before it expires, and once on a 401 however
-// many requests see it), persists the refresh token and the user so a reload restores the session, signs out.
+// many requests see it), persists the refresh token and the user so a reload restores the session, signs out (and
+// has the server revoke the refresh token, so a copy of it is worthless).
 import type { AppStore } from "../store";
 import { restoring, sessionReceived, signedOut } from "../store/slices/authSlice";
 import { ApiError, type Api, type AuthBridge, type Session, type User } from "./api";
@@ -35,6 +36,8 @@ export class SessionService implements AuthBridge {
   private api: Api | null = null;
   private refreshing: Promise<boolean> | null = null;
   private refreshTimer: number | null = null;
+  /** Bumped by every sign-out: a refresh answered after it belongs to the ended session and is dropped. */
+  private generation = 0;
   /** Where the refresh token lives when storage is unavailable (private mode): this page only. */
   private memory: Persisted | null = null;
   private readonly signOutListeners = new Set<() => void>();
@@ -152,17 +155,21 @@ export class SessionService implements AuthBridge {
   private async refreshNow(): Promise<boolean> {
     const stored = this.read();
     if (!stored) {
-      this.signOut();
+      this.endLocally();
       return false;
     }
+    const generation = this.generation;
     try {
-      this.accept(await this.client.refresh(stored.refresh_token));
+      const session = await this.client.refresh(stored.refresh_token);
+      if (generation !== this.generation) return false;
+      this.accept(session);
       return true;
     } catch (error) {
+      if (generation !== this.generation) return false;
       const rejected = error instanceof ApiError && error.status >= 400 && error.status < 500;
       if (rejected || this.store.getState().auth.status !== "signedIn") {
         // A network failure while restoring keeps the stored token, so the next load can try again.
-        if (rejected) this.signOut();
+        if (rejected) this.endLocally();
         else this.store.dispatch(signedOut());
       }
       return false;
@@ -186,7 +193,25 @@ export class SessionService implements AuthBridge {
     this.accept(await this.client.register(input));
   }
 
-  signOut(): void {
+  /**
+   * The user signs out: the server is asked to revoke this sign-in's refresh tokens, and this tab signs out at
+   * once without waiting for the answer. A failed call (offline, server down) still signs out here; the token
+   * then lives until it expires. Resolves when the server has answered or the call has failed.
+   */
+  async signOut(): Promise<void> {
+    const stored = this.read();
+    const revoking = stored ? this.client.logout(stored.refresh_token) : Promise.resolve();
+    this.endLocally();
+    try {
+      await revoking;
+    } catch {
+      // Signed out locally all the same.
+    }
+  }
+
+  /** Forget the session here (the server has refused it, or the user signed out). */
+  private endLocally(): void {
+    this.generation += 1;
     this.clearRefreshTimer();
     this.write(null);
     this.store.dispatch(signedOut());

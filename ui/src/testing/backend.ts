@@ -33,6 +33,8 @@ export class FakeBackend {
   users = new Map<string, { user: User; password: string }>();
   accessTokens = new Map<string, User>();
   refreshTokens = new Map<string, User>();
+  /** Refresh tokens sent to `POST /auth/logout`, in order. */
+  loggedOut: string[] = [];
   conversations = new Map<string, Conversation>();
   messages = new Map<string, Message[]>();
   feedback: { conversationId: string; messageId: string; rating: string }[] = [];

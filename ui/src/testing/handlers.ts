@@ -65,6 +65,12 @@ export function restHandlers(backend: FakeBackend) {
       backend.refreshTokens.delete(input.refresh_token);
       return HttpResponse.json(backend.issueSession(user));
     }),
+    http.post(`${API}/auth/logout`, async ({ request }) => {
+      const input = await body<{ refresh_token: string }>(request);
+      backend.loggedOut.push(input.refresh_token);
+      backend.refreshTokens.delete(input.refresh_token);
+      return new HttpResponse(null, { status: 204 });
+    }),
     http.get(`${API}/me`, ({ request }) => {
       const user = caller(backend, request);
       return user ? HttpResponse.json(user) : unauthorized();
