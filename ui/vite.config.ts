@@ -1,17 +1,43 @@
 /// <reference types="vitest/config" />
+import { readdirSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { defineConfig, loadEnv } from "vite";
+import { defineConfig, loadEnv, type Plugin } from "vite";
 import react from "@vitejs/plugin-react";
 import tailwindcss from "@tailwindcss/vite";
 import { storybookTest } from "@storybook/addon-vitest/vitest-plugin";
 import { playwright } from "@vitest/browser-playwright";
 import chromium from "./chromium.json" with { type: "json" };
 
+const appDist = fileURLToPath(new URL("dist", import.meta.url));
+
+/** After a production build of the app, fails if ui/dist holds any source map: it would publish the source. */
+function noSourceMapsInDist(): Plugin {
+  let active = false;
+  return {
+    name: "csagent:no-source-maps-in-dist",
+    apply: "build",
+    configResolved(config) {
+      active = config.mode === "production" && resolve(config.root, config.build.outDir) === appDist;
+    },
+    closeBundle() {
+      if (!active) return;
+      const maps = readdirSync(appDist, { recursive: true, encoding: "utf8" }).filter((file) =>
+        file.endsWith(".map"),
+      );
+      if (maps.length > 0) {
+        const named = maps.slice(0, 3).join(", ");
+        throw new Error(`production builds ship no source maps; ui/dist holds ${maps.length} (${named}…)`);
+      }
+    },
+  };
+}
+
 export default defineConfig(({ mode }) => {
   const env = loadEnv(mode, process.cwd(), "CSAGENT_");
   const target = env.CSAGENT_API_TARGET ?? "http://127.0.0.1:8000";
   return {
-    plugins: [react(), tailwindcss()],
+    plugins: [react(), tailwindcss(), noSourceMapsInDist()],
     server: {
       port: Number(env.CSAGENT_UI_PORT ?? 5173),
       proxy: {
@@ -20,7 +46,8 @@ export default defineConfig(({ mode }) => {
     },
     build: {
       target: "es2022",
-      sourcemap: true,
+      // Maps only for `vite build --mode development`: a production bundle does not publish the source.
+      sourcemap: mode === "development",
     },
     test: {
       coverage: {
