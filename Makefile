@@ -79,8 +79,14 @@ test-clock-ahead: prepare $(UI_STAMP) $(FAKETIME)
 	cd ui && CSAGENT_REAL_NOW=$$(date +%s) CSAGENT_CLOCK_AHEAD_DAYS=$(CLOCK_AHEAD_DAYS) \
 		FAKETIME_DONT_FAKE_MONOTONIC=1 $(FAKETIME) -f +$(CLOCK_AHEAD_DAYS)d npm test
 
+# Debian's chromium drives every browser test (stories, e2e, Lighthouse); never `npx playwright install`.
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	apt-get install -y -qq chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
+
 # UI checks; the browser ones (stories, e2e) use /usr/bin/chromium, e2e starts the real app (csagent up).
-ui-test: prepare $(UI_DIST)
+ui-test: prepare $(UI_DIST) $(CHROMIUM)
 	cd ui && npm run check:types-current
 	cd ui && npx tsc -b
 	cd ui && npm run lint
@@ -90,7 +96,7 @@ ui-test: prepare $(UI_DIST)
 	cd ui && npm run check:size
 	cd ui && npm run e2e
 
-bench-ui: prepare ui
+bench-ui: prepare ui $(CHROMIUM)
 	cd ui && npm run bench
 
 unit: prepare
