@@ -14,12 +14,16 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from models.config import PROJECT_ROOT, resolve_path
 from serve import cli_keys
+from serve.exposure import AUTH_OFF, ray_auth_mode
+
+if TYPE_CHECKING:
+    from serve.settings import Settings
 
 SERVE_CONFIG = PROJECT_ROOT / "config" / "serve.yaml"
 
@@ -113,17 +117,31 @@ def _enable_haproxy_ingress() -> None:
     os.environ["RAY_SERVE_THROUGHPUT_OPTIMIZED"] = "1"
 
 
+def _ray_auth_mode(settings: Settings) -> str:
+    """RAY_AUTH_MODE for this start (serve/exposure.py decides): token auth unless nothing is reachable."""
+    listeners = {"http_host": settings.http_host}
+    if settings.ray.include_dashboard:
+        listeners["ray.dashboard_host"] = settings.ray.dashboard_host
+    # Ray's own variable, read here because Ray reads it too: an operator's explicit choice is kept or refused.
+    requested = os.environ.get("RAY_AUTH_MODE") or None
+    return ray_auth_mode(listeners, requested=requested)
+
+
 def cmd_up(args: argparse.Namespace) -> int:
     """Start a local Ray cluster and the Serve application; block until Ctrl-C, then stop cleanly."""
-    os.environ.setdefault(
-        "RAY_AUTH_MODE", "disabled"
-    )  # loopback development cluster; see README for real ones
-    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-    started = time.monotonic()
-    cmd_prepare(args)
     from serve.settings import get_settings
 
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    started = time.monotonic()
     settings = get_settings()
+    # Before Ray is imported or started: this process and every worker of a local cluster read it.
+    os.environ["RAY_AUTH_MODE"] = auth_mode = _ray_auth_mode(settings)
+    if auth_mode == AUTH_OFF:
+        _print(
+            "warning: Ray token auth is off (RAY_AUTH_MODE=disabled): Ray's GCS and raylets listen on every "
+            "interface, so use this only on a machine nobody else can reach"
+        )
+    cmd_prepare(args)
     if settings.ray.haproxy_ingress and not settings.ray.address:
         _enable_haproxy_ingress()
     import ray
@@ -151,11 +169,14 @@ def cmd_up(args: argparse.Namespace) -> int:
     base = f"http://{host}:{port}"
     _print(f"csagent is up in {cold:.1f} s")
     _print(f"  chat UI        {base}/")
-    _print(f"  API docs       {base}/api/docs")
+    if settings.api_docs_enabled:
+        _print(f"  API docs       {base}/api/docs")
     _print(f"  WebSocket      ws://{host}:{port}/api/v1/ws")
-    _print(f"  metrics        {base}/metrics")
+    _print(f"  metrics        {base}/metrics" + (" (bearer token)" if settings.ops.metrics_token else ""))
     if settings.ray.include_dashboard:
         _print(f"  Ray dashboard  http://{settings.ray.dashboard_host}:{dashboard_port}")
+    note = "" if auth_mode == AUTH_OFF else " (the token: `ray get-auth-token`; README, Production exposure)"
+    _print(f"  Ray auth       {auth_mode}{note}")
     _print("Press Ctrl-C to stop.")
     stop = False
 
