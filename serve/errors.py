@@ -193,7 +193,17 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:  # noqa: ARG001 - handler signature
         import logging
 
-        logging.getLogger("csagent.errors").exception(
-            "unhandled error", extra={"request_id": _request_id(request)}
+        from serve.middleware import new_request_id, response_headers
+
+        # Starlette calls this from ServerErrorMiddleware, outside RequestContextMiddleware: the 500 carries the
+        # request id and security headers only if it sets them itself.
+        request_id = _request_id(request) or new_request_id(request.headers.get("x-request-id", ""))
+        request.state.request_id = request_id
+        logging.getLogger("csagent.errors").exception("unhandled error", extra={"request_id": request_id})
+        return _respond(
+            request,
+            500,
+            "internal_error",
+            "Something went wrong on our side.",
+            headers=response_headers(request_id),
         )
-        return _respond(request, 500, "internal_error", "Something went wrong on our side.")

@@ -18,6 +18,17 @@ _SECURITY_HEADERS = [
 ]
 
 
+def response_headers(request_id: str) -> dict[str, str]:
+    """X-Request-ID and the security headers, for a response this middleware never sees: Starlette answers an
+    unhandled exception (a 500) from its outermost ServerErrorMiddleware, outside every user middleware."""
+    return {"X-Request-ID": request_id} | {name.decode(): value.decode() for name, value in _SECURITY_HEADERS}
+
+
+def new_request_id(incoming: str) -> str:
+    """The client's X-Request-ID when it is sane, else a fresh one."""
+    return incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+
 class RequestContextMiddleware:
     """Sets `request.state.request_id` (echoing a sane incoming X-Request-ID), adds it to every response,
     and observes the latency histogram by route template."""
@@ -30,7 +41,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = new_request_id(incoming)
         scope.setdefault("state", {})["request_id"] = request_id
         if scope["type"] == "websocket":
             await self.app(scope, receive, send)
