@@ -168,9 +168,10 @@ class ConversationGraph:
         notice = language_notice(language)
         tone = TONE.get(emotion["label"])
 
-        def opening(with_tone: bool) -> str:
-            """The language notice and, where the reply is going to help, the acknowledgement of the mood."""
-            lines = [line for line in (notice, tone if with_tone else None) if line]
+        def opening(with_tone: bool, with_notice: bool = True) -> str:
+            """The language notice (for replies quoting the English articles) and, where the reply is going to help,
+            the acknowledgement of the mood."""
+            lines = [line for line in (notice if with_notice else None, tone if with_tone else None) if line]
             return " ".join(lines) + "\n\n" if lines else ""
 
         route = "answer"
@@ -247,14 +248,18 @@ class ConversationGraph:
                 min_evidence_score=min_score,
             )
             mark = time.perf_counter()
-            # "Here is what should fix it" only when there is an answer to give.
-            if start := opening(with_tone=bool(evidence)):
-                yield delta(start)
+            start = ""
             async for event in self._generate(generation):
                 kind = event["type"]
                 if kind == "engine":
+                    # Each engine's answer (the first, or the next after a reset) opens with its own opening:
+                    # "here is what should fix it" only when there is an answer to give, the language notice only
+                    # when the engine quotes the English articles (a language model writes in the user's language).
                     model = ModelMeta(name=event["name"], version=event["version"])
                     fallback_from = event["fallback_from"]
+                    start = opening(with_tone=bool(evidence), with_notice=event.get("quotes_articles", True))
+                    if start:
+                        yield delta(start)
                 elif kind == "text":
                     body += event["text"]
                     yield delta(event["text"])
@@ -264,8 +269,6 @@ class ConversationGraph:
                     body = ""
                     streamed.clear()
                     yield {"type": "reset", "reason": event["reason"]}
-                    if start:
-                        yield delta(start)
                 elif kind == "done":
                     cited = event["cited_articles"]
                     usage = {"prompt": event["prompt_tokens"], "completion": event["completion_tokens"]}

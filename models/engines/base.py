@@ -69,6 +69,9 @@ class Engine(abc.ABC):
 
     #: Whether its drafts must pass the groundedness guard before a user sees them.
     needs_guard: bool = True
+    #: Whether it quotes the (English) articles as they are, rather than writing in the user's language: the reply
+    #: to a message in another language then opens with a one-sentence notice in that language.
+    quotes_articles: bool = False
 
     def __init__(self, name: str, version: str) -> None:
         self.name = name

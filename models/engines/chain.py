@@ -38,6 +38,7 @@ class EngineStarted(BaseModel):
     name: str
     version: str
     needs_guard: bool
+    quotes_articles: bool = False
     fallback_from: list[str]
 
 
@@ -172,6 +173,7 @@ class EngineChain:
                 name=engine.name,
                 version=engine.version,
                 needs_guard=engine.needs_guard,
+                quotes_articles=engine.quotes_articles,
                 fallback_from=list(failed),
             )
             stream = engine.stream(request)

@@ -28,7 +28,9 @@ _SECTION_SPREAD = 0.08
 # A second article is quoted only when it scores nearly as well as the best one, and only its lines above the floor.
 _OTHER_ARTICLE_SPREAD = 0.03
 _FLOOR = 0.35
-_WORDS_PER_CHUNK = 12
+# The text is all there at once: a few large pieces still stream, and each piece costs a hop through every Serve
+# deployment on the way (llm → graph → ingress) plus a WebSocket frame, so fewer pieces cost less CPU a turn.
+_WORDS_PER_CHUNK = 48
 
 
 class Selected(BaseModel):
@@ -174,6 +176,7 @@ class GroundedEngine(Engine):
     """Extractive, CPU-cheap, and the default: answers only with knowledge-base sentences."""
 
     needs_guard = False
+    quotes_articles = True
 
     def __init__(self, name: str, version: str, max_sentences: int = 6) -> None:
         super().__init__(name, version)

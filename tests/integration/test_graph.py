@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from deployments.graph import ConversationGraph
 from deployments.local import LocalHandle, collect
 from models.replies import ENGLISH_NOTICE, TALK_TO_PERSON
 from tests.factories import SOQL_QUESTION
@@ -120,6 +121,70 @@ def test_non_english_reply_starts_with_a_notice_in_that_language(graph: LocalHan
     _, final = _turn(graph, "Comment réinitialiser mon mot de passe Salesforce ?")
     assert final["meta"]["language"] == "fr"
     assert final["content"].startswith(ENGLISH_NOTICE["fr"])
+
+
+class _ScriptedLLM:
+    """An llm deployment that streams a fixed list of chain items (engine, text, reset, done)."""
+
+    def __init__(self, items: list[dict[str, Any]]) -> None:
+        self.items = items
+
+    async def generate(self, request: dict[str, Any], start_at: str | None = None) -> Any:
+        for item in self.items:
+            yield item
+
+
+def _engine(name: str, quotes_articles: bool) -> dict[str, Any]:
+    return {
+        "type": "engine",
+        "name": name,
+        "version": "1",
+        "needs_guard": not quotes_articles,
+        "quotes_articles": quotes_articles,
+        "fallback_from": [],
+    }
+
+
+def _graph_over(graph: LocalHandle, items: list[dict[str, Any]]) -> LocalHandle:
+    real = graph._target  # the fixture's graph: reuse its real nlp and retrieval
+    scripted = ConversationGraph(real._nlp, real._retrieval, LocalHandle(_ScriptedLLM(items)), real.config)
+    return LocalHandle(scripted)
+
+
+def test_a_language_model_answers_in_the_language_without_the_english_notice(graph: LocalHandle) -> None:
+    written = "Abre Configuración y elige Restablecer contraseña [1]."
+    items = [
+        _engine("local", quotes_articles=False),
+        {"type": "text", "text": written},
+        {"type": "done", "prompt_tokens": 9, "completion_tokens": 9, "cited_articles": []},
+    ]
+    _, final = _turn(_graph_over(graph, items), "¿Cómo restablezco mi contraseña de Salesforce?")
+    assert final["meta"]["language"] == "es"
+    assert final["content"] == written, "no notice that the answer is in English: it is not"
+
+
+def test_after_a_reset_the_quoting_engine_answer_gets_the_notice(graph: LocalHandle) -> None:
+    quoted = "Click Forgot Your Password on the login page [1]."
+    items = [
+        _engine("local", quotes_articles=False),
+        {"type": "text", "text": "Abre Configura"},
+        {"type": "reset", "reason": "engine_failed", "failed_engine": "local"},
+        _engine("grounded", quotes_articles=True),
+        {"type": "text", "text": quoted},
+        {"type": "done", "prompt_tokens": 9, "completion_tokens": 9, "cited_articles": []},
+    ]
+    turn = {
+        "conversation_id": "c",
+        "message_id": "m",
+        "text": "¿Cómo restablezco mi contraseña de Salesforce?",
+    }
+    events = asyncio.run(
+        collect(_graph_over(graph, items).options(stream=True).run_turn.remote(turn | {"history": []}))
+    )
+    reset_at = next(n for n, e in enumerate(events) if e["type"] == "reset")
+    before = "".join(e["text"] for e in events[:reset_at] if e["type"] == "delta")
+    assert not before.startswith(ENGLISH_NOTICE["es"])
+    assert events[-1]["content"] == f"{ENGLISH_NOTICE['es']}\n\n{quoted}"
 
 
 @pytest.mark.parametrize(

@@ -60,6 +60,7 @@ def test_tokens_stream_through_the_llm_deployment(local_llm: LLMDeployment) -> N
         "name": ENGINE,
         "version": "smollm2-135m-instruct-q4_1",
         "needs_guard": True,
+        "quotes_articles": False,
         "fallback_from": [],
     }
     guard_at = next(n for n, i in enumerate(items) if i["type"] == "guard")
