@@ -150,6 +150,20 @@ class ConversationGraph:
             reasons.append("negative_sentiment")
         return reasons
 
+    def _in_scope(self, intent: dict[str, Any], *, judged_alone: bool, evidence: list[Passage]) -> bool:
+        """Whether the knowledge base may answer: always for an in-scope intent; for one the classifier put out of
+        scope, only when a passage scores `out_of_scope_evidence` (it overrules the out-of-scope class) or, when
+        the classifier was merely unsure (its best intent under the threshold), when there is any evidence.
+
+        An out-of-scope verdict on the message alone says little about a short follow-up ("how do I fix it?"),
+        which is searched together with the previous question.
+        """
+        if intent["name"] != OUT_OF_SCOPE or not judged_alone:
+            return True
+        if intent.get("below_threshold"):
+            return bool(evidence)
+        return any(p.score >= self.config.out_of_scope_evidence for p in evidence)
+
     async def run_turn(self, turn: dict[str, Any]) -> AsyncGenerator[dict[str, Any], None]:
         """Stream one turn's reply; see the module docstring for the events."""
         request = TurnRequest.model_validate(turn)
@@ -228,14 +242,7 @@ class ConversationGraph:
             min_score = float(found["min_score"])
             passages = [Passage.model_validate(p) for p in found["passages"]]
             evidence = evidence_of(passages, min_score)
-            # An out-of-scope verdict on the message alone says little about a short follow-up ("how do I fix
-            # it?"), which is searched together with the previous question.
-            judged_alone = query == request.text
-            if (
-                intent["name"] == OUT_OF_SCOPE
-                and judged_alone
-                and not any(p.score >= self.config.out_of_scope_evidence for p in evidence)
-            ):
+            if not self._in_scope(intent, judged_alone=query == request.text, evidence=evidence):
                 evidence = []
             generation = GenerationRequest(
                 question=request.text,

@@ -50,18 +50,20 @@ class RetrievalDeployment:
 
         `vector` is the query's vector when the caller has it already (NLP's `embedding` for the same text); it is
         used only when `embedder` (NLP's `embedder`) is this index's, else the query is embedded here. `language`
-        is the question's (word overlap with the English articles counts only where it can mean something).
+        is the question's as detected (word overlap with the English articles counts only where it can mean something);
+        a question most of whose words are the articles' is searched as English whatever the detector said.
         """
         if self._index is None:
             raise DeploymentNotReady("retrieval is starting")
         with self._metrics.timed("search"):
             query_vector = self._query_vector(query, vector, embedder)
-            passages = self._index.search(query_vector, query, top_k or self.config.top_k, language=language)
+            english = self._index.reads_as_english(query, language)
+            passages = self._index.search(
+                query_vector, query, top_k or self.config.top_k, language="en" if english else language
+            )
         return {
             "index_version": self._index.version,
-            "min_score": self.config.min_score
-            if language.split("-")[0].lower() == "en"
-            else self.config.cross_lingual_min_score,
+            "min_score": self.config.min_score if english else self.config.cross_lingual_min_score,
             "passages": [p.model_dump() for p in passages],
         }
 

@@ -22,6 +22,7 @@ import json
 import math
 import re
 from collections import Counter
+from collections.abc import Collection
 from pathlib import Path
 
 import faiss
@@ -35,6 +36,10 @@ from models.nlp.embedder import Vectors
 LATEST_FILE = "LATEST"
 # Weight of the header's cosine next to the best unit's in a chunk's dense score.
 HEADER_WEIGHT = 0.3
+# The same for a question in another language: a short title crosses languages better than a detailed sentence
+# (on the development set, pipelines/eval/dev, the right article ranked first for 55 of 80 questions at 0.3, 60 at
+# 0.5, and no more above).
+CROSS_LINGUAL_HEADER_WEIGHT = 0.5
 _WORD = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)*")
 _STOP = frozenset(
     "a an and are as at be but by can do does for from how i if in into is it its me my no not of on or so "
@@ -44,8 +49,21 @@ _STOP = frozenset(
 # "UNABLE_TO_LOCK_ROW") are where dense MiniLM vectors are weakest and word overlap is strongest.
 LEXICAL_WEIGHT = 0.25
 # In a question in another language than the articles' English, only tokens that read the same in every language
-# (error codes, numbers, dotted names) can overlap with an article; other words would match by accident.
+# can overlap with an article; other words would match by accident. Language-neutral are: error codes, numbers and
+# dotted names anywhere; in a message written mostly in another script (Korean, Arabic, Russian...), every Latin word
+# (customers write product terms as they appear on screen: "Apex", "Data Loader", "Web-to-Case"); in a Latin-script
+# message, the words written as names (a capital inside a sentence, or inside the word: "Apex", "SOQL", "PushTopic").
 _LANGUAGE_NEUTRAL = re.compile(r"[0-9_.]")
+# Words: runs of Latin letters (with accents: "işleminde" is one word, dropped whole rather than cut into ASCII
+# fragments that match English words by accident) or runs of another script's letters ("バッチApexの" is three
+# words, so the Latin term glued to Japanese text is found).
+_LATIN = "0-9A-Za-z_\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0300-\u036f\u1e00-\u1eff"
+_ANY_WORD = re.compile(rf"[{_LATIN}]+(?:[.'’][{_LATIN}]+)*|[^\W{_LATIN}]+")
+_SENTENCE_END = re.compile(r"[.!?。！？؟]\s*$")
+# A message in another language is searched as English when this share of its words are the articles' words
+# (on the intent set, 0.7 takes 6 of the 22 English messages the detector calls another language, and 11 of 1,482
+# other-language ones, each mostly an English error message: "Too many DML statements: 151 hatası alıyorum").
+ENGLISH_VOCABULARY_SHARE = 0.7
 # Up to this many chunks every chunk is scored for every query (exact, a few ms). A larger index shortlists: the
 # chunks and units nearest the query in HNSW graphs plus the best word matches, then scores only those exactly.
 EXHAUSTIVE_MAX = 20_000
@@ -107,6 +125,56 @@ class EmbedderMismatch(ValueError):
 def tokens(text: str) -> list[str]:
     """Lower-case content words, keeping dotted names (System.LimitException) whole."""
     return [word for word in _WORD.findall(text.lower()) if word not in _STOP]
+
+
+def _written_as_name(word: str, sentence_start: bool) -> bool:
+    return any(ch.isupper() for ch in word[1:]) or (word[0].isupper() and not sentence_start)
+
+
+def overlap_tokens(text: str, language: str) -> list[str]:
+    """The query's words that can overlap with the English articles' words (see `_LANGUAGE_NEUTRAL`).
+
+    English keeps every content word. Another language keeps its language-neutral ASCII words only: codes and
+    numbers; in a message with words in another script, every Latin word; in a Latin-script one, words written as
+    names.
+    """
+    if is_english(language):
+        return tokens(text)
+    words = list(_ANY_WORD.finditer(text))
+    other_script = any(not _is_latin(match.group()) for match in words)
+    kept: list[str] = []
+    for number, match in enumerate(words):
+        word = match.group()
+        if not word.isascii():
+            continue
+        sentence_start = number == 0 or bool(_SENTENCE_END.search(text[: match.start()]))
+        if other_script or _LANGUAGE_NEUTRAL.search(word) or _written_as_name(word, sentence_start):
+            kept.extend(tokens(word))
+    return kept
+
+
+def _is_latin(word: str) -> bool:
+    return re.fullmatch(rf"[{_LATIN}.'’]+", word) is not None
+
+
+def vocabulary_share(text: str, vocabulary: Collection[str]) -> tuple[float, int]:
+    """(share of the text's words that are in `vocabulary`, how many words counted): content words of ASCII
+    words count one each, a word with other letters counts as one unknown word."""
+    content: list[str] = []
+    foreign = 0
+    for word in _ANY_WORD.findall(text):
+        if word.isascii():
+            content.extend(tokens(word))
+        else:
+            foreign += 1
+    counted = len(content) + foreign
+    known = sum(word in vocabulary for word in content)
+    return (known / counted if counted else 0.0), counted
+
+
+def is_english(language: str) -> bool:
+    """Whether a language code (ISO 639-1, optionally with a region) is English, the articles' language."""
+    return language.split("-")[0].lower() == "en"
 
 
 def resolve_version(root: Path, version: str) -> str:
@@ -177,6 +245,17 @@ class KnowledgeIndex:
     def version(self) -> str:
         return self.manifest.version
 
+    def reads_as_english(self, query: str, language: str) -> bool:
+        """Whether to search `query` as English: it is (`language`), or most of its words are the articles' words.
+
+        The detector guesses on short technical messages ("INVALID_FIELD_FOR_INSERT_UPDATE in data loader" reads as
+        Romanian to it, "Too many SOQL queries: 101 错误怎么解决" as Chinese): English word overlap then helps.
+        """
+        if is_english(language):
+            return True
+        share, counted = vocabulary_share(query, self._postings)
+        return counted >= 2 and share >= ENGLISH_VOCABULARY_SHARE
+
     @classmethod
     def load(cls, root: Path, version: str = "latest", *, embedder: str | None = None) -> KnowledgeIndex:
         """Load one version; with `embedder` (an identity), refuse an index whose vectors came from another."""
@@ -221,9 +300,14 @@ class KnowledgeIndex:
         rows = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
         return rows, np.cumsum(counts) - counts
 
-    def _dense(self, query_vector: Vectors, positions: npt.NDArray[np.int64] | None = None) -> Vectors:
-        """Per chunk (every chunk, or those at `positions`, in that order): HEADER_WEIGHT x header cosine +
-        (1 - HEADER_WEIGHT) x best unit cosine."""
+    def _dense(
+        self,
+        query_vector: Vectors,
+        positions: npt.NDArray[np.int64] | None = None,
+        header_weight: float = HEADER_WEIGHT,
+    ) -> Vectors:
+        """Per chunk (every chunk, or those at `positions`, in that order): `header_weight` x header cosine +
+        the rest x best unit cosine."""
         query = query_vector.reshape(-1).astype(np.float32)
         if positions is None:
             header = (self._chunk_vectors @ query).astype(np.float32)
@@ -238,7 +322,7 @@ class KnowledgeIndex:
             if len(rows):
                 unit_scores = (self._units[rows] @ query).astype(np.float32)
                 best_unit[self._has_units[positions]] = np.maximum.reduceat(unit_scores, starts)
-        result: Vectors = HEADER_WEIGHT * header + (1 - HEADER_WEIGHT) * best_unit
+        result: Vectors = header_weight * header + (1 - header_weight) * best_unit
         return result
 
     def prepare(self) -> None:
@@ -294,7 +378,8 @@ class KnowledgeIndex:
         """Hybrid ranking (cosine plus weighted word overlap) over every chunk, at most `per_article` each.
 
         For a question in another language (`language`), word overlap counts only its language-neutral tokens
-        (error codes, numbers); with none, the ranking is the multilingual vectors' alone.
+        (`overlap_tokens`); with none, the ranking is the multilingual vectors' alone, and the header weighs more
+        (`CROSS_LINGUAL_HEADER_WEIGHT`).
 
         The best article's summary is always returned too (after the top k when it did not rank): every article
         opens with a summary written to answer its main question directly. When the question asks how to fix or do
@@ -304,17 +389,16 @@ class KnowledgeIndex:
             return []
         wants_fix = bool(FIX_CUES.search(query))
         floor = self.manifest.similarity_floor
-        query_tokens = tokens(query)
-        weight = LEXICAL_WEIGHT
-        if language.split("-")[0].lower() != "en":
-            query_tokens = [token for token in query_tokens if _LANGUAGE_NEUTRAL.search(token)]
-            weight = LEXICAL_WEIGHT if query_tokens else 0.0
+        query_tokens = overlap_tokens(query, language)
+        # English keeps its weight even with no content words, so its scores and floors stay as calibrated.
+        weight = LEXICAL_WEIGHT if query_tokens or is_english(language) else 0.0
         lexical = self._lexical(query_tokens)
         shortlisted = self._candidates(query_vector, lexical)
         # Chunks not shortlisted (large indexes only) score -inf: they are never ranked.
         scores = np.full(len(self.chunks), -np.inf, dtype=np.float32)
         positions = np.arange(len(self.chunks)) if shortlisted is None else shortlisted
-        calibrated = (self._dense(query_vector, shortlisted) - floor) / (1.0 - floor)
+        header_weight = HEADER_WEIGHT if is_english(language) else CROSS_LINGUAL_HEADER_WEIGHT
+        calibrated = (self._dense(query_vector, shortlisted, header_weight) - floor) / (1.0 - floor)
         scores[positions] = (1 - weight) * calibrated + weight * lexical[positions]
         passages: list[Passage] = []
         per: Counter[str] = Counter()
@@ -336,7 +420,7 @@ class KnowledgeIndex:
         own = np.asarray(self._article_positions[top], dtype=np.int64)
         unscored = own[np.isinf(scores[own])]
         if len(unscored):
-            dense = (self._dense(query_vector, unscored) - floor) / (1.0 - floor)
+            dense = (self._dense(query_vector, unscored, header_weight) - floor) / (1.0 - floor)
             scores[unscored] = (1 - weight) * dense + weight * lexical[unscored]
         extras = [self._summary_position.get(top)]
         if wants_fix:
