@@ -16,7 +16,7 @@
 set -euo pipefail
 
 GPU_VENV=${GPU_VENV:-.venv-gpu}
-PORT=${PORT:-8000}
+PORT=${PORT:-8100} # the `vllm` registry entry's base_url port (csagent itself listens on 8000)
 RAY_TMP=$(mktemp -d /tmp/csagent-vllm-XXXX)
 SERVE_LOG="$RAY_TMP/serve.log"
 MODEL_ID=$(.venv/bin/python -c "from models.engines.registry import load_registry; print(load_registry()['vllm'].model)")
