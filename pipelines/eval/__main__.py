@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from models.config import LLMConfig
-from pipelines.eval.dataset import DATA_DIR, EvalItem, EvalSetError, load_eval_set
+from pipelines.eval.dataset import DATA_DIR, DEV_DIR, EvalItem, EvalSetError, load_eval_set
 from pipelines.eval.report import format_report
 from pipelines.eval.runner import run_items
 from pipelines.eval.scoring import EvalReport, summarise
@@ -68,6 +68,11 @@ def parser() -> argparse.ArgumentParser:
     )
     cli.add_argument("--json", type=Path, help="write every figure and verdict to this file")
     cli.add_argument("--failures", action="store_true", help="list every item that missed, with its reply")
+    cli.add_argument(
+        "--dev",
+        action="store_true",
+        help="run the development set (pipelines/eval/dev) instead: tune on it, keep the evaluation set held out",
+    )
     cli.add_argument("--data", type=Path, default=DATA_DIR, help=argparse.SUPPRESS)
     return cli
 
@@ -81,7 +86,7 @@ async def _evaluate(args: argparse.Namespace) -> EvalReport:
     from serve.builder import build_local_graph
     from serve.settings import get_settings
 
-    items = load_eval_set(args.data, languages=args.languages)
+    items = load_eval_set(DEV_DIR if args.dev else args.data, languages=args.languages)
     if args.limit:
         items = items[: args.limit]
     if args.sample:

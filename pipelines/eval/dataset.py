@@ -22,6 +22,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+# The development set: the same format, written apart from the evaluation set to find failure causes and tune on
+# (`python -m pipelines.eval --dev`), so the evaluation set stays held out for the figures reported.
+DEV_DIR = Path(__file__).resolve().parent / "dev"
 Kind = Literal["answer", "handoff", "refuse", "out_of_scope", "small_talk"]
 KINDS: tuple[Kind, ...] = ("answer", "handoff", "refuse", "out_of_scope", "small_talk")
 REGEX_PREFIX = "re:"
