@@ -102,12 +102,12 @@ async def raw_engine(engine_name: str, requests: list[dict[str, Any]]) -> list[d
     return runs[1:]
 
 
-def replica_memory_mib(root: int, deployment: str) -> list[float]:
-    """PSS of each Ray worker process (under `root`) that hosts a replica of `deployment`."""
+def replica_memory_mib(root: int, title: str) -> list[float]:
+    """PSS of each Ray worker process under `root` whose title ends with `title` (`ray::ServeReplica:app:name`)."""
     sizes = []
     for process in psutil.Process(root).children(recursive=True):
         try:
-            if deployment in " ".join(process.cmdline()):
+            if any(part.endswith(title) for part in " ".join(process.cmdline()).split()):
                 sizes.append(process.memory_full_info().pss / 2**20)
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
@@ -124,7 +124,7 @@ def through_cluster(
     )
     try:
         results = chat_turns(port, rounds, questions, timeout_s=300)
-        memory = replica_memory_mib(process.pid, "LLMDeployment")
+        memory = replica_memory_mib(process.pid, "ServeReplica:csagent:llm")
     finally:
         os.killpg(process.pid, signal.SIGINT)
         try:
