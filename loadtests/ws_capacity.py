@@ -1,125 +1,315 @@
-"""`make bench-ws`: how many concurrent WebSockets one ingress replica holds, and the fan-out latency.
+"""`make bench-ws`: how many WebSockets one ingress replica holds, and how fast it delivers while it holds them.
 
-Opens sockets in steps against a local cluster (one ingress replica), all subscribed, and after each step reports the
-ingress replica's memory and the fan-out latency: one socket sends a message, and the time until every other socket
-of that conversation (same user, like open tabs) receives it is measured.
+1. A local cluster with one ingress replica (Redis broker, as in production) and `--sockets` WebSockets (default
+   10,000), opened by `--clients` client processes (one Python process cannot drive 10,000 sockets and read their
+   traffic in time). Users as guests, ten sockets each (under `chat.ws_max_sockets_per_user`), one conversation per
+   socket, every socket subscribed. The per-IP cap (`chat.ws_max_sockets_per_ip`) is raised for this run: every
+   socket comes from 127.0.0.1. Memory per socket = (ingress replica PSS after - before) / sockets, and the same for
+   Serve's proxy actor or HAProxy, which hold the client side of each socket.
+2. `--streaming` of those conversations (default 1,000) stream an assistant reply at once: the benchmark publishes
+   `assistant.delta` events on each conversation's Redis channel, exactly as a turn's runner does, one every
+   `--delta-interval-s` per conversation. Each delta's text is its publication time, so the client measures
+   delivery (Redis -> ingress -> proxy -> socket) without a server clock of its own; client and server share this
+   machine's clock. Meanwhile a separate process asks `/api/health` every 100 ms on a kept-alive connection.
+
+Open files: each socket is one descriptor in the ingress replica and one or two in the proxy. The cluster inherits
+the soft `ulimit -n` of the shell that starts it, so the benchmark raises its own soft limit to the hard one before
+starting the cluster (children inherit it) and in each client; it stops early when the hard limit is too low.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import math
+import multiprocessing as mp
 import os
+import resource
 import signal
 import sys
+import tempfile
 import time
 import uuid
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import httpx
 import psutil
+import yaml
+from redis.asyncio import Redis
 from websockets.asyncio.client import ClientConnection, connect
 
 from loadtests.bench import _free_port, _percentile, start_cluster
+from serve.chat.redis_broker import channel
+
+SOCKETS_PER_USER = 10
+OPEN_CONCURRENCY = 64
+HEALTH_EVERY_S = 0.1
 
 
-def _ingress_rss_mib(root: int) -> float:
+def raise_open_files(needed: int) -> int:
+    """Raise this process's soft RLIMIT_NOFILE to the hard limit; the new soft limit (children inherit it)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = hard if hard != resource.RLIM_INFINITY else max(soft, needed)
+    if target > soft:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    return target
+
+
+def _pss_mib(root: int, marker: str) -> float:
+    """PSS of the processes under `root` whose command line holds `marker` (Ray sets the replica's title)."""
+    total, found = 0, False
     for process in psutil.Process(root).children(recursive=True):
         try:
-            if "ServeReplica:csagent:ingress" in " ".join(process.cmdline()):
-                return float(process.memory_info().rss) / 2**20
+            if marker in " ".join(process.cmdline()):
+                total += process.memory_full_info().pss
+                found = True
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
-    return float("nan")
+    return total / 2**20 if found else float("nan")
 
 
-async def _open(url: str, conversation: str, count: int) -> list[ClientConnection]:
-    sockets = []
-    for _ in range(count):
-        ws = await connect(url, max_size=2**20, open_timeout=60)
-        await ws.send(json.dumps({"type": "subscribe", "conversation_id": conversation, "after_seq": 0}))
-        sockets.append(ws)
-    return sockets
+def _serve_config(sockets: int) -> Path:
+    """config/serve.yaml with exactly one ingress replica, its slots sized for every socket (one each)."""
+    config = yaml.safe_load(Path("config/serve.yaml").read_text())
+    for deployment in config["applications"][0]["deployments"]:
+        if deployment["name"] == "ingress":
+            deployment.pop("autoscaling_config", None)
+            deployment["num_replicas"] = 1
+            deployment["max_ongoing_requests"] = sockets + 500
+    handle, name = tempfile.mkstemp(prefix="serve-ws-", suffix=".yaml", dir="var")
+    with os.fdopen(handle, "w") as out:
+        yaml.safe_dump(config, out)
+    return Path(name)
 
 
-async def _fan_out(
-    sender: ClientConnection, listeners: list[ClientConnection], conversation: str
-) -> list[float]:
-    """Send a message on one socket; return the ms until each listener saw it (the user `message` event)."""
-    cid = str(uuid.uuid4())
-
-    async def wait(ws: ClientConnection) -> float:
-        while True:
-            event = json.loads(await ws.recv())
-            if event["type"] == "message" and event["message"].get("client_message_id") == cid:
-                return (time.perf_counter() - started) * 1000
-
-    started = time.perf_counter()
-    waiting = [asyncio.create_task(wait(ws)) for ws in listeners]
-    await sender.send(
-        json.dumps(
-            {
-                "type": "message.send",
-                "conversation_id": conversation,
-                "client_message_id": cid,
-                "content": "hello",
-            }
-        )
-    )
-    return list(await asyncio.wait_for(asyncio.gather(*waiting), timeout=120))
+# --- client processes -------------------------------------------------------------------------------------------
 
 
-async def run(port: int, steps: list[int], root: int) -> None:
-    base = f"http://127.0.0.1:{port}"
-    async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+async def _open_user(
+    http: httpx.AsyncClient, port: int, gate: asyncio.Semaphore, count: int
+) -> list[tuple[str, ClientConnection]]:
+    async with gate:
         session = (await http.post("/api/v1/auth/guest", json={})).json()
-        headers = {"Authorization": f"Bearer {session['access_token']}"}
-        conversation = (await http.post("/api/v1/conversations", json={}, headers=headers)).json()["id"]
-    url = f"ws://127.0.0.1:{port}/api/v1/ws?token={session['access_token']}"
-    sockets: list[ClientConnection] = []
-    print(
-        f"{'sockets':>8} {'ingress RSS MiB':>16} {'fan-out p50 ms':>15} {'fan-out p99 ms':>15} {'health ms':>10}"
-    )
-    for target in steps:
-        sockets += await _open(url, conversation, target - len(sockets))
-        await asyncio.sleep(2)
-        for ws in sockets:  # drain the replay and earlier events
-            while True:
-                try:
-                    await asyncio.wait_for(ws.recv(), timeout=0.01)
-                except TimeoutError:
-                    break
-        latencies = await _fan_out(sockets[0], sockets[1:], conversation)
-        started = time.perf_counter()
-        async with httpx.AsyncClient(timeout=30) as http:
-            await http.get(f"{base}/api/health")
-        health_ms = (time.perf_counter() - started) * 1000
-        print(
-            f"{len(sockets):8d} {_ingress_rss_mib(root):16.0f} {_percentile(latencies, 0.5):15.1f} "
-            f"{_percentile(latencies, 0.99):15.1f} {health_ms:10.1f}",
-            flush=True,
-        )
-    for ws in sockets:
-        await ws.close()
+        token = session["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+
+        async def one() -> tuple[str, ClientConnection]:
+            response = await http.post("/api/v1/conversations", json={}, headers=headers)
+            conversation = str(response.json()["id"])
+            ws = await connect(f"ws://127.0.0.1:{port}/api/v1/ws?token={token}", open_timeout=120)
+            await ws.send(json.dumps({"type": "subscribe", "conversation_id": conversation, "after_seq": 0}))
+            return conversation, ws
+
+        return list(await asyncio.gather(*(one() for _ in range(count))))
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--steps", default="50,200,500,1000", help="socket counts to reach, comma-separated")
-    args = parser.parse_args()
-    os.environ.setdefault("RAY_AUTH_MODE", "disabled")
+async def _read(ws: ClientConnection, latencies: list[float], errors: list[str]) -> None:
+    with contextlib.suppress(Exception):
+        async for raw in ws:
+            event = json.loads(raw)
+            if event["type"] == "assistant.delta":
+                latencies.append((time.time() - float(event["delta"])) * 1000)
+            elif event["type"] == "error":
+                errors.append(str(event.get("code")))
+    if ws.close_code not in (None, 1000):
+        errors.append(f"closed {ws.close_code}")
+
+
+async def _client_main(port: int, sockets: int, conn: Connection) -> None:
+    gate = asyncio.Semaphore(OPEN_CONCURRENCY // SOCKETS_PER_USER or 1)
+    limits = httpx.Limits(max_connections=OPEN_CONCURRENCY, max_keepalive_connections=OPEN_CONCURRENCY)
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=120, limits=limits) as http:
+        counts = [SOCKETS_PER_USER] * (sockets // SOCKETS_PER_USER)
+        if sockets % SOCKETS_PER_USER:
+            counts.append(sockets % SOCKETS_PER_USER)
+        groups = await asyncio.gather(*(_open_user(http, port, gate, n) for n in counts))
+    opened = [pair for group in groups for pair in group]
+    latencies: list[float] = []
+    errors: list[str] = []
+    readers = [asyncio.create_task(_read(ws, latencies, errors)) for _, ws in opened]
+    conn.send([conversation for conversation, _ in opened])
+    await asyncio.to_thread(conn.recv)  # the main process says: streaming is over
+    await asyncio.sleep(1)  # the last deltas in flight
+    conn.send((latencies, errors))
+    for _, ws in opened:
+        with contextlib.suppress(Exception):
+            await ws.close()
+    for reader in readers:
+        reader.cancel()
+
+
+def _client(port: int, sockets: int, conn: Connection) -> None:
+    raise_open_files(sockets + 100)
+    asyncio.run(_client_main(port, sockets, conn))
+
+
+def _health_probe(port: int, conn: Connection) -> None:
+    """GET /api/health every 100 ms on one kept-alive connection until told to stop; sends the latencies."""
+    samples: list[float] = []
+    conn.send("ready")
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+        while not conn.poll(HEALTH_EVERY_S):
+            started = time.perf_counter()
+            http.get("/api/health").raise_for_status()
+            samples.append((time.perf_counter() - started) * 1000)
+    conn.send(samples)
+
+
+# --- the run ----------------------------------------------------------------------------------------------------
+
+
+async def _stream(redis_url: str, conversations: list[str], seconds: float, interval: float) -> int:
+    """Publish deltas on each conversation's channel, spread evenly over each interval; the count published."""
+    redis = Redis.from_url(redis_url)
+    message_ids = {c: str(uuid.uuid4()) for c in conversations}
+    ticks_per_interval = 20
+    per_tick = math.ceil(len(conversations) / ticks_per_interval)
+    published, index, started = 0, 0, time.monotonic()
+    try:
+        tick = 0
+        while time.monotonic() - started < seconds:
+            batch = conversations[(tick % ticks_per_interval) * per_tick :][:per_tick]
+            async with redis.pipeline(transaction=False) as pipe:
+                for conversation in batch:
+                    event = {
+                        "type": "assistant.delta",
+                        "conversation_id": conversation,
+                        "message_id": message_ids[conversation],
+                        "index": index,
+                        "delta": f"{time.time():.6f}",
+                    }
+                    pipe.publish(
+                        channel(uuid.UUID(conversation)), json.dumps({"event": event, "origin": None})
+                    )
+                await pipe.execute()
+            published += len(batch)
+            tick += 1
+            if tick % ticks_per_interval == 0:
+                index += 1
+            next_at = started + tick * interval / ticks_per_interval
+            await asyncio.sleep(max(0.0, next_at - time.monotonic()))
+    finally:
+        await redis.aclose()
+    return published
+
+
+def run(args: argparse.Namespace) -> None:
+    limit = raise_open_files(args.sockets + 1000)
+    print(f"open files: soft limit {limit} (the cluster inherits it; needs > {args.sockets} + ~1000)")
+    if limit < args.sockets + 1000:
+        raise SystemExit(f"raise the hard limit first: ulimit -Hn {args.sockets + 1000} (it is {limit})")
     Path("var").mkdir(exist_ok=True)
     port = _free_port()
     database = Path("var") / f"ws-{port}.db"
-    process, _ = start_cluster(port, database)
+    serve_config = _serve_config(args.sockets)
+    extra = {
+        "CSAGENT_REDIS_URL": args.redis_url,
+        "CSAGENT_CHAT__WS_MAX_SOCKETS_PER_IP": str(args.sockets + 100),
+    }
+    if args.haproxy:
+        extra["CSAGENT_RAY__HAPROXY_INGRESS"] = "true"
+    cluster, _ = start_cluster(
+        port, database, database_url=args.database_url, serve_config=serve_config, extra_env=extra
+    )
+    holder = "haproxy" if args.haproxy else "ProxyActor"
+    ctx = mp.get_context("spawn")
     try:
-        asyncio.run(run(port, [int(n) for n in args.steps.split(",")], process.pid))
+        time.sleep(5)  # the replica settles after its first requests
+        ingress_before = _pss_mib(cluster.pid, "ServeReplica:csagent:ingress")
+        proxy_before = _pss_mib(cluster.pid, holder)
+        share = [
+            args.sockets // args.clients + (i < args.sockets % args.clients) for i in range(args.clients)
+        ]
+        pipes, clients = [], []
+        opening = time.monotonic()
+        for count in share:
+            ours, theirs = ctx.Pipe()
+            process = ctx.Process(target=_client, args=(port, count, theirs), daemon=True)
+            process.start()
+            pipes.append(ours)
+            clients.append(process)
+        conversations: list[str] = []
+        for pipe in pipes:
+            conversations += pipe.recv()
+        opened_s = time.monotonic() - opening
+        time.sleep(5)  # replays drained, memory settled
+        ingress_after = _pss_mib(cluster.pid, "ServeReplica:csagent:ingress")
+        proxy_after = _pss_mib(cluster.pid, holder)
+        per_socket_kib = (ingress_after - ingress_before) * 1024 / len(conversations)
+        proxy_kib = (proxy_after - proxy_before) * 1024 / len(conversations)
+        print(
+            f"{len(conversations)} sockets open and subscribed in {opened_s:.0f} s, {args.clients} client processes"
+        )
+        print(
+            f"ingress replica PSS {ingress_before:.0f} -> {ingress_after:.0f} MiB = {per_socket_kib:.1f} KiB per socket"
+        )
+        print(f"{holder} PSS {proxy_before:.0f} -> {proxy_after:.0f} MiB = {proxy_kib:.1f} KiB per socket")
+
+        ours, theirs = ctx.Pipe()
+        probe = ctx.Process(target=_health_probe, args=(port, theirs), daemon=True)
+        probe.start()
+        ours.recv()  # the probe is up
+        streaming = conversations[:: max(1, len(conversations) // args.streaming)][: args.streaming]
+        published = asyncio.run(_stream(args.redis_url, streaming, args.seconds, args.delta_interval_s))
+        ours.send("stop")
+        health = ours.recv()
+        probe.join(timeout=30)
+        latencies: list[float] = []
+        errors: list[str] = []
+        for pipe in pipes:
+            pipe.send("stop")
+            got, failed = pipe.recv()
+            latencies += got
+            errors += failed
+        for process in clients:
+            process.join(timeout=60)
+        print(
+            f"{len(streaming)} conversations streaming for {args.seconds:.0f} s, one delta each every "
+            f"{args.delta_interval_s} s: {published} deltas published, {len(latencies)} delivered, "
+            f"{len(errors)} socket errors {sorted(set(errors))[:5]}"
+        )
+        print(
+            f"  delta delivery  p50 {_percentile(latencies, 0.5):7.1f} ms  p99 {_percentile(latencies, 0.99):7.1f} ms"
+            f"  max {max(latencies, default=float('nan')):7.1f} ms   (goal p99 < 100 ms)"
+        )
+        print(
+            f"  /api/health     p50 {_percentile(health, 0.5):7.1f} ms  p99 {_percentile(health, 0.99):7.1f} ms"
+            f"  ({len(health)} probes; goal p99 < 50 ms)"
+        )
+        ingress_end = _pss_mib(cluster.pid, "ServeReplica:csagent:ingress")
+        print(f"ingress replica PSS after streaming {ingress_end:.0f} MiB")
     finally:
-        os.killpg(process.pid, signal.SIGINT)
-        process.wait(timeout=60)
+        os.killpg(cluster.pid, signal.SIGINT)
+        cluster.wait(timeout=120)
+        serve_config.unlink(missing_ok=True)
         for path in database.parent.glob(database.name + "*"):
             path.unlink(missing_ok=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sockets", type=int, default=10_000)
+    parser.add_argument(
+        "--clients", type=int, default=4, help="client processes opening and reading the sockets"
+    )
+    parser.add_argument(
+        "--streaming", type=int, default=1_000, help="conversations streaming a reply at once"
+    )
+    parser.add_argument(
+        "--delta-interval-s", type=float, default=0.5, help="seconds between a conversation's deltas"
+    )
+    parser.add_argument("--seconds", type=float, default=20, help="how long the conversations stream")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
+    parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
+    parser.add_argument("--haproxy", action="store_true", help="the cluster with ray.haproxy_ingress")
+    args = parser.parse_args()
+    os.environ.setdefault("RAY_AUTH_MODE", "disabled")
+    run(args)
     return 0
 
 
