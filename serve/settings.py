@@ -111,6 +111,15 @@ class ChatSettings(_Section):
         description="How often the ingress recovers unfinished turns and marks idle chats.",
     )
     turn_timeout_s: float = Field(default=120.0, gt=0, description="Longest a turn may run before it fails.")
+    reply_lease_s: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description=(
+            "Lease on a reply being produced, renewed every third of it; once it runs out (its replica died) "
+            "any replica's sweeper runs the turn again. Shorter recovers faster and renews more often."
+        ),
+    )
     history_messages: int = Field(default=6, ge=0, le=50, description="Earlier messages sent to the graph.")
 
 

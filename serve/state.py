@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from serve.chat.broker import Broker
+from serve.chat.lease import Clock, LeaseTerms, SystemClock
 from serve.chat.redis_broker import RedisBroker
 from serve.chat.runner import GraphHandle, TurnRunner
 from serve.chat.service import ChatService
@@ -37,7 +38,15 @@ class AppState:
     sockets: set[Drainable] = field(default_factory=set)
 
     @classmethod
-    async def open(cls, settings: Settings, graph: GraphHandle, *, run_migrations: bool = True) -> AppState:
+    async def open(
+        cls,
+        settings: Settings,
+        graph: GraphHandle,
+        *,
+        run_migrations: bool = True,
+        clock: Clock | None = None,
+    ) -> AppState:
+        """Connect everything one replica needs; `clock` measures reply leases (tests pass one they move)."""
         url = settings.resolved_database_url
         if run_migrations:
             await migrate(url)
@@ -45,13 +54,16 @@ class AppState:
         sessions = session_factory(engine)
         broker: Broker = RedisBroker(settings.redis_url) if settings.redis_url else Broker()
         await broker.start()
-        chat = ChatService(sessions, broker)
+        # One lease owner per replica: the chat service leases new replies to this replica's runner.
+        lease = LeaseTerms(timedelta(seconds=settings.chat.reply_lease_s), clock or SystemClock())
+        chat = ChatService(sessions, broker, lease=lease)
         runner = TurnRunner(
             sessions,
             broker,
             graph,
             history_messages=settings.chat.history_messages,
             turn_timeout_s=settings.chat.turn_timeout_s,
+            lease=lease,
         )
         sweeper = Sweeper(
             sessions,

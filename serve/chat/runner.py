@@ -1,8 +1,11 @@
 """The turn runner: produces each pending reply through the conversation graph, streams it, and stores it.
 
 A turn runs as its own task, not as part of a socket or a request, so a closed socket or a cancelled request never
-stops it. It holds a lease on the reply row and renews it while it runs; if this replica dies, the lease expires
-and the sweeper of any replica runs the turn again from the start (the stored user message is the input).
+stops it. It holds a lease on the reply row and renews it while it runs (serve/chat/lease.py); if this replica dies,
+the lease expires and the sweeper of any replica runs the turn again from the start (the stored user message is the
+input), first telling clients with `assistant.reset` (reason `recovered`) to drop what the dead run streamed. A
+runner that finds its lease taken over (it stalled past the lease) stops streaming and stores nothing: the final
+write is fenced by the lease's owner, so the reply of the runner that took over is the only one.
 
 Ending a conversation does not stop a turn that is running: its reply is stored `complete` and the conversation
 stays resolved. A turn that has not started (or whose replica died) when the conversation is already resolved is
@@ -25,7 +28,7 @@ from models.conversation import transition
 from models.turn import HistoryItem, TurnRequest
 from serve import metrics
 from serve.chat.broker import Broker
-from serve.chat.service import LEASE
+from serve.chat.lease import LeaseKeeper, LeaseLost, LeaseTerms
 from serve.chat.views import conversation_view, message_view
 from serve.frames import (
     AssistantTypingEvent,
@@ -60,21 +63,24 @@ class TurnRunner:
         *,
         history_messages: int,
         turn_timeout_s: float,
+        lease: LeaseTerms,
     ) -> None:
         self.sessions = sessions
         self.broker = broker
         self.graph = graph
         self.history_messages = history_messages
         self.turn_timeout_s = turn_timeout_s
+        self.lease = lease
         self._tasks: dict[uuid.UUID, asyncio.Task[None]] = {}
         self._done: dict[uuid.UUID, asyncio.Event] = {}
 
-    def start(self, reply_id: uuid.UUID) -> None:
-        """Run the turn for a reply this replica has just claimed (idempotent within the replica)."""
+    def start(self, reply_id: uuid.UUID, *, recovered: bool = False) -> None:
+        """Run the turn for a reply whose lease this runner holds (idempotent within the replica);
+        `recovered` when a sweeper took it over from a runner that stopped."""
         if reply_id in self._tasks:
             return
         self._done.setdefault(reply_id, asyncio.Event())
-        task = asyncio.create_task(self._run(reply_id), name=f"turn-{reply_id}")
+        task = asyncio.create_task(self._run(reply_id, recovered), name=f"turn-{reply_id}")
         self._tasks[reply_id] = task
         task.add_done_callback(lambda _t: self._finished(reply_id))
 
@@ -83,6 +89,12 @@ class TurnRunner:
         event = self._done.pop(reply_id, None)
         if event:
             event.set()
+
+    async def join(self, reply_id: uuid.UUID) -> None:
+        """Until this runner's own run of the reply has ended, whatever it stored (nothing if its lease was lost)."""
+        event = self._done.get(reply_id)
+        if event is not None:
+            await event.wait()
 
     async def wait(self, reply_id: uuid.UUID, timeout_s: float) -> None:
         """Until the reply is stored (by this replica or another), or the timeout."""
@@ -103,14 +115,6 @@ class TurnRunner:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-
-    async def _renew(self, reply_id: uuid.UUID) -> None:
-        while True:
-            await asyncio.sleep(LEASE.total_seconds() / 3)
-            async with transaction(self.sessions) as session:
-                await message_store.renew_lease(
-                    session=session, message_id=reply_id, lease_until=utcnow() + LEASE
-                )
 
     async def _request(self, reply_id: uuid.UUID) -> tuple[TurnRequest, uuid.UUID, str] | None:
         """The turn's input, its conversation and that conversation's status; None when nothing is pending."""
@@ -142,9 +146,15 @@ class TurnRunner:
         )
         return turn, reply.conversation_id, conversation.status
 
-    async def _run(self, reply_id: uuid.UUID) -> None:
+    async def _run(self, reply_id: uuid.UUID, recovered: bool) -> None:
         started = time.perf_counter()
-        loaded = await self._request(reply_id)
+        try:
+            loaded = await self._request(reply_id)
+        except Exception as exc:
+            # The database is unreachable: the lease runs out and a sweeper takes the turn up again.
+            logger.warning("turn could not start", extra={"reply_id": str(reply_id), "error": repr(exc)})
+            metrics.ERRORS.labels(code="turn_load_failed").inc()
+            return
         if loaded is None:
             return
         load_ms = (time.perf_counter() - started) * 1000
@@ -154,14 +164,47 @@ class TurnRunner:
             interrupted: dict[str, Any] = {"error": "interrupted", "reason": "conversation_closed"}
             elapsed = time.perf_counter() - started
             await asyncio.shield(
-                self._store(reply_id, conversation_id, INTERRUPTED_REPLY, interrupted, True, elapsed)
+                self._store_durably(reply_id, conversation_id, INTERRUPTED_REPLY, interrupted, True, elapsed)
             )
             return
-        renewer = asyncio.create_task(self._renew(reply_id))
+        try:
+            async with LeaseKeeper(self.sessions, self.lease, reply_id):
+                final, streamed = await self._stream(reply_id, conversation_id, turn, recovered)
+        except LeaseLost:
+            # Stalled past the lease and taken over: the new owner answers; this run stores nothing.
+            logger.warning("turn lost its lease", extra={"reply_id": str(reply_id)})
+            return
+        failed = final is None or bool(final.get("failed"))
+        content = final["content"] if final else ("".join(streamed).strip() or FAILED_REPLY)
+        meta: dict[str, Any] = dict(final["meta"]) if final else {"error": "turn_failed"}
+        if final:
+            # Storage on the turn's path: reading the question and history before the graph ran. The final write
+            # happens after the reply is complete and is measured by the turn_phase metric.
+            meta["timings"] = {**meta.get("timings", {}), "storage_ms": round(load_ms, 2)}
+            meta["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
+            if meta.get("ttft_ms") is not None:
+                meta["ttft_ms"] = round(meta["ttft_ms"] + load_ms, 2)
+        if recovered:
+            meta["recovered"] = True  # in storage for operators; the wire's ReplyMeta leaves it out
+        # Shielded so a shutdown arriving during the final write cannot leave the reply half-stored.
+        await asyncio.shield(
+            self._store_durably(
+                reply_id, conversation_id, content, meta, failed, time.perf_counter() - started
+            )
+        )
+
+    async def _stream(
+        self, reply_id: uuid.UUID, conversation_id: uuid.UUID, turn: TurnRequest, recovered: bool
+    ) -> tuple[dict[str, Any] | None, list[str]]:
+        """Run the graph and publish its events; returns its `final` event (None when it failed) and the text."""
         await self.broker.publish(
             conversation_id,
             AssistantTypingEvent(conversation_id=conversation_id, state="start").model_dump(mode="json"),
         )
+        if recovered:
+            # A client may hold deltas of the run that died; this run streams afresh from index 0.
+            reset = ResetEvent(conversation_id=conversation_id, message_id=reply_id, reason="recovered")
+            await self.broker.publish(conversation_id, reset.model_dump(mode="json"))
         final: dict[str, Any] | None = None
         streamed: list[str] = []
         try:
@@ -187,26 +230,38 @@ class TurnRunner:
                     elif event["type"] == "final":
                         final = event
         except asyncio.CancelledError:
-            raise  # shutting down: the lease expires and another replica finishes the turn
+            raise  # shutting down, or the lease was lost: the lease's owner finishes the turn
         except Exception as exc:
             logger.warning("turn failed", extra={"reply_id": str(reply_id), "error": repr(exc)})
             metrics.ERRORS.labels(code="turn_failed").inc()
-        finally:
-            renewer.cancel()
-        failed = final is None or bool(final.get("failed"))
-        content = final["content"] if final else ("".join(streamed).strip() or FAILED_REPLY)
-        meta: dict[str, Any] = dict(final["meta"]) if final else {"error": "turn_failed"}
-        if final:
-            # Storage on the turn's path: reading the question and history before the graph ran. The final write
-            # happens after the reply is complete and is measured by the turn_phase metric.
-            meta["timings"] = {**meta.get("timings", {}), "storage_ms": round(load_ms, 2)}
-            meta["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
-            if meta.get("ttft_ms") is not None:
-                meta["ttft_ms"] = round(meta["ttft_ms"] + load_ms, 2)
-        # Shielded so a shutdown arriving during the final write cannot leave the reply half-stored.
-        await asyncio.shield(
-            self._store(reply_id, conversation_id, content, meta, failed, time.perf_counter() - started)
-        )
+        return final, streamed
+
+    async def _store_durably(
+        self,
+        reply_id: uuid.UUID,
+        conversation_id: uuid.UUID,
+        content: str,
+        meta: dict[str, Any],
+        failed: bool,
+        elapsed_s: float,
+    ) -> None:
+        """The final write, retried through a database blip (a restart) for about one lease. Retrying is safe:
+        the write is fenced by the owner and by `streaming`, so it lands at most once. If it never lands, the
+        lease runs out and a sweeper runs the turn again."""
+        deadline = time.monotonic() + self.lease.duration.total_seconds()
+        delay = 0.25
+        while True:
+            try:
+                await self._store(reply_id, conversation_id, content, meta, failed, elapsed_s)
+                return
+            except Exception as exc:
+                if time.monotonic() + delay > deadline:
+                    logger.warning("reply not stored", extra={"reply_id": str(reply_id), "error": repr(exc)})
+                    metrics.ERRORS.labels(code="reply_store_failed").inc()
+                    return
+                logger.info("storing the reply failed; retrying", extra={"reply_id": str(reply_id)})
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 4.0)
 
     async def _store(
         self,
@@ -222,6 +277,7 @@ class TurnRunner:
             stored = await message_store.finish_reply(
                 session=session,
                 message_id=reply_id,
+                owner=self.lease.owner,
                 content=content,
                 status="failed" if failed else "complete",
                 meta=meta,

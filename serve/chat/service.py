@@ -2,14 +2,15 @@
 
 A send stores the user message and the assistant reply's placeholder (status `streaming`, leased) in one
 transaction; only after that commit is the message acknowledged. From then on the reply is a durable job that the
-turn runner (or, after a crash, the sweeper) completes exactly once.
+turn runner (or, after a crash, the sweeper) completes exactly once. The placeholder is leased to this replica's
+runner from the start (serve/chat/lease.py): if the replica dies before or during the turn, the lease runs out and a
+sweeper takes the reply over.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from models.conversation import TransitionError, transition
 from serve import errors, schemas
 from serve.chat.broker import Broker
+from serve.chat.lease import LeaseTerms
 from serve.chat.views import conversation_view, message_view
 from serve.frames import ConversationUpdatedEvent, MessageEvent
 from serve.security import Claims
@@ -26,7 +28,6 @@ from serve.storage.db import transaction
 from serve.storage.tables import Conversation, utcnow
 
 TITLE_CHARS = 60
-LEASE = timedelta(seconds=30)
 
 
 @dataclass
@@ -54,9 +55,12 @@ async def load_owned(
 
 
 class ChatService:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], broker: Broker) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], broker: Broker, *, lease: LeaseTerms
+    ) -> None:
         self.sessions = sessions
         self.broker = broker
+        self.lease = lease
 
     async def conversation(self, session: AsyncSession, row: Conversation) -> schemas.Conversation:
         case = await conversation_store.get_case(session=session, conversation_id=row.id)
@@ -120,7 +124,8 @@ class ChatService:
                 content="",
                 status="streaming",
                 reply_to_id=user_message.id,
-                lease_until=now + LEASE,
+                lease_until=self.lease.until(),
+                lease_owner=self.lease.owner,
             )
             if first == 1:
                 conversation.title = " ".join(content.split())[:TITLE_CHARS] or conversation.title

@@ -1,4 +1,8 @@
-"""Background upkeep of one ingress replica: recover unfinished turns, abandon idle conversations."""
+"""Background upkeep of one ingress replica: recover unfinished turns, abandon idle conversations.
+
+Every replica sweeps. Recovering a turn is claiming its reply's lease (one UPDATE that only succeeds on an expired
+lease), so when several sweepers find the same orphaned reply, one of them runs it (serve/chat/lease.py).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from serve.chat.runner import TurnRunner
-from serve.chat.service import LEASE, ChatService
+from serve.chat.service import ChatService
 from serve.storage import conversations as conversation_store
 from serve.storage import messages as message_store
 from serve.storage.db import transaction
@@ -61,18 +65,23 @@ class Sweeper:
         """Claim streaming replies whose lease ran out and hand them to the runner, which runs each turn again
         (or, in a conversation closed meanwhile, settles the reply as interrupted without running it). A reply
         is claimed only while it is `streaming`, so a settled one is never taken up again."""
-        now = utcnow()
+        lease = self.runner.lease
         async with self.sessions() as session:
-            candidates = await message_store.expired_replies(session=session, now=now)
+            candidates = await message_store.expired_replies(session=session, now=lease.clock.now())
         recovered = 0
         for reply_id in candidates:
             async with transaction(self.sessions) as session:
                 claimed = await message_store.claim_reply(
-                    session=session, message_id=reply_id, lease_until=utcnow() + LEASE, now=utcnow()
+                    session=session,
+                    message_id=reply_id,
+                    owner=lease.owner,
+                    lease_until=lease.until(),
+                    now=lease.clock.now(),
                 )
             if claimed:
                 recovered += 1
-                self.runner.start(reply_id)
+                logger.info("recovering a turn", extra={"reply_id": str(reply_id)})
+                self.runner.start(reply_id, recovered=True)
         return recovered
 
     async def abandon_idle(self) -> int:

@@ -35,6 +35,7 @@ async def add_message(
     reply_to_id: uuid.UUID | None = None,
     meta: dict[str, Any] | None = None,
     lease_until: datetime | None = None,
+    lease_owner: uuid.UUID | None = None,
 ) -> Message:
     now = utcnow()
     message = Message(
@@ -47,6 +48,7 @@ async def add_message(
         reply_to_id=reply_to_id,
         meta=meta or {},
         lease_until=lease_until,
+        lease_owner=lease_owner,
         created_at=now,
         updated_at=now,
     )
@@ -111,9 +113,13 @@ async def recent_messages(
 
 
 async def claim_reply(
-    *, session: AsyncSession, message_id: uuid.UUID, lease_until: datetime, now: datetime
+    *, session: AsyncSession, message_id: uuid.UUID, owner: uuid.UUID, lease_until: datetime, now: datetime
 ) -> bool:
-    """Take (or renew) the lease on a streaming reply; False when someone else holds an unexpired one."""
+    """Take over the lease of a streaming reply whose lease ran out; False when it is settled or held.
+
+    One UPDATE with the expiry in its WHERE: of several sweepers racing for the same reply exactly one gets it
+    (PostgreSQL re-checks the condition on the row it locked; SQLite runs one writer at a time).
+    """
     result = await session.execute(
         update(Message)
         .where(
@@ -121,17 +127,21 @@ async def claim_reply(
             Message.status == "streaming",
             or_(Message.lease_until.is_(None), Message.lease_until <= now),
         )
-        .values(lease_until=lease_until)
+        .values(lease_until=lease_until, lease_owner=owner)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def renew_lease(*, session: AsyncSession, message_id: uuid.UUID, lease_until: datetime) -> None:
-    await session.execute(
+async def renew_lease(
+    *, session: AsyncSession, message_id: uuid.UUID, owner: uuid.UUID, lease_until: datetime
+) -> bool:
+    """Extend `owner`'s lease; False when the reply is settled or another runner took it over."""
+    result = await session.execute(
         update(Message)
-        .where(Message.id == message_id, Message.status == "streaming")
+        .where(Message.id == message_id, Message.status == "streaming", Message.lease_owner == owner)
         .values(lease_until=lease_until)
     )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def expired_replies(*, session: AsyncSession, now: datetime, limit: int = 50) -> list[uuid.UUID]:
@@ -145,12 +155,19 @@ async def expired_replies(*, session: AsyncSession, now: datetime, limit: int = 
 
 
 async def finish_reply(
-    *, session: AsyncSession, message_id: uuid.UUID, content: str, status: str, meta: dict[str, Any]
+    *,
+    session: AsyncSession,
+    message_id: uuid.UUID,
+    owner: uuid.UUID,
+    content: str,
+    status: str,
+    meta: dict[str, Any],
 ) -> bool:
-    """Store the finished reply once; False if it was already finished (a recovered duplicate run)."""
+    """Store the finished reply once, only by the lease's owner; False when it is already settled or another
+    runner took the lease over (a late write of a replica that stalled past its lease)."""
     result = await session.execute(
         update(Message)
-        .where(Message.id == message_id, Message.status == "streaming")
+        .where(Message.id == message_id, Message.status == "streaming", Message.lease_owner == owner)
         .values(content=content, status=status, meta=meta, lease_until=None, updated_at=utcnow())
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -134,8 +134,10 @@ class Message(Base):
     client_message_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     reply_to_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("messages.id"), unique=True)
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    # A streaming reply is a durable job: whoever holds an unexpired lease is producing it.
+    # A streaming reply is a durable job: whoever holds an unexpired lease is producing it. `lease_owner` is that
+    # runner's id; every write on the job is fenced by it (serve/chat/lease.py).
     lease_until: Mapped[datetime | None]
+    lease_owner: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

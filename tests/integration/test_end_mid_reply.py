@@ -74,7 +74,10 @@ async def _expire_lease(state: AppState, reply_id: uuid.UUID) -> None:
     """What a dead replica leaves behind: nobody renews the reply's lease any more."""
     async with transaction(state.sessions) as session:
         await message_store.renew_lease(
-            session=session, message_id=reply_id, lease_until=utcnow() - timedelta(seconds=1)
+            session=session,
+            message_id=reply_id,
+            owner=state.runner.lease.owner,
+            lease_until=utcnow() - timedelta(seconds=1),
         )
 
 
