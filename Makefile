@@ -59,7 +59,13 @@ contract: setup
 contract-check: setup
 	$(VENV)/bin/csagent contract --check
 
-test: prepare lint typecheck contract-check
+# The production profile's HTTP ingress (ray.haproxy_ingress); tests/e2e/test_haproxy_ingress.py runs it.
+HAPROXY := /usr/sbin/haproxy
+
+$(HAPROXY):
+	apt-get install -y -qq haproxy || { apt-get update -qq && apt-get install -y -qq haproxy; }
+
+test: prepare lint typecheck contract-check $(HAPROXY)
 	$(VENV)/bin/pytest --cov --cov-report=term:skip-covered
 	$(MAKE) ui-test
 	$(MAKE) test-clock-ahead
@@ -115,11 +121,11 @@ bench: prepare
 bench-llm: prepare
 	$(PY) -m loadtests.bench_llm $(if $(ENGINE),--engine $(ENGINE)) $(if $(SAMPLE),--eval-sample $(SAMPLE))
 
-bench-rest: prepare
+bench-rest: prepare $(HAPROXY)
 	$(PY) -m loadtests.rest_compare $(ARGS)
 
-bench-ws: prepare
-	$(PY) -m loadtests.ws_capacity
+bench-ws: prepare $(HAPROXY)
+	$(PY) -m loadtests.ws_capacity $(ARGS)
 
 bench-scale: prepare $(VENV)/.load-installed
 	$(PY) -m loadtests.scaling

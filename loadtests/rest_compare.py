@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,6 +25,7 @@ from pathlib import Path
 import httpx
 
 from loadtests.bench import _free_port, _percentile, start_cluster
+from loadtests.haproxy_env import haproxy_env
 
 # (name, method, path, JSON body)
 Call = tuple[str, str, str, dict[str, object] | None]
@@ -108,7 +111,25 @@ def main() -> int:
         action="store_true",
         help="run the cluster with ray.haproxy_ingress (HAProxy straight to the ingress replicas)",
     )
+    parser.add_argument(
+        "--production",
+        action="store_true",
+        help="the cluster and the plain app in the production profile (config/production.yaml, its HAProxy "
+        "ingress included), on loopback with a local cluster and a throw-away JWT key; needs --database-url",
+    )
     args = parser.parse_args()
+    if args.production:
+        if not args.database_url:
+            parser.error("--production needs --database-url (PostgreSQL, as in production)")
+        os.environ.update(
+            {
+                "CSAGENT_CONFIG": "config/production.yaml",
+                "CSAGENT_RAY__ADDRESS": "",  # a cluster of our own, not `auto`
+                "CSAGENT_HTTP_HOST": "127.0.0.1",
+                "CSAGENT_AUTH__JWT_SECRET": secrets.token_hex(32),
+            }
+        )
+        args.haproxy = True  # the profile's ray.haproxy_ingress
     if args.haproxy:
         os.environ["CSAGENT_RAY__HAPROXY_INGRESS"] = "true"
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")
@@ -146,7 +167,10 @@ def main() -> int:
         preexec_fn=lambda: os.nice(15),  # noqa: PLW1509 - only sets the child's priority
     )
     port = _free_port()
-    cluster, _ = start_cluster(port, Path("var") / f"rest-{port}.db", database_url=args.database_url)
+    extra = haproxy_env(Path("var") / f"haproxy-{port}") if args.haproxy else None
+    cluster, _ = start_cluster(
+        port, Path("var") / f"rest-{port}.db", database_url=args.database_url, extra_env=extra
+    )
     try:
         for url in (f"http://127.0.0.1:{bare_port}/docs", f"http://127.0.0.1:{plain_port}/api/ready"):
             for _ in range(300):
@@ -158,8 +182,10 @@ def main() -> int:
                 time.sleep(0.2)
         database = "PostgreSQL" if args.database_url else "SQLite"
         ingress = "HAProxy ingress" if args.haproxy else "Serve's Python proxy"
+        profile = "production profile" if args.production else "development profile"
         print(
-            f"{args.users} concurrent users, {args.seconds:.0f} s each, {database}, one ingress replica, {ingress}"
+            f"{args.users} concurrent users, {args.seconds:.0f} s each, {database}, one ingress replica, {ingress}, "
+            f"{profile}"
         )
         served = _report(
             "csagent (Ray Serve)",
@@ -173,13 +199,14 @@ def main() -> int:
             "bare FastAPI, same DB work",
             *asyncio.run(_drive(f"http://127.0.0.1:{bare_port}", args.users, args.seconds, True)),
         )
-        print(f"\nthroughput ratio csagent / bare = {served / baseline:.2f}")
+        print(f"\nthroughput ratio csagent / bare = {served / baseline:.2f} (goal >= 0.8)")
         print(f"  our layers (plain uvicorn / bare)  = {unserved / baseline:.2f}")
         print(f"  Ray Serve (Serve / plain uvicorn)  = {served / unserved:.2f}")
     finally:
         for process in (cluster, bare, plain):
             os.killpg(process.pid, signal.SIGINT)
             process.wait(timeout=60)
+        shutil.rmtree(Path("var") / f"haproxy-{port}", ignore_errors=True)
         for path in Path("var").glob("bare-*.db*"):
             path.unlink(missing_ok=True)
         for path in [*Path("var").glob("rest-*.db*"), *Path("var").glob("plain-*.db*")]:

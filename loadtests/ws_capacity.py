@@ -27,6 +27,7 @@ import math
 import multiprocessing as mp
 import os
 import resource
+import shutil
 import signal
 import sys
 import tempfile
@@ -34,6 +35,7 @@ import time
 import uuid
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psutil
@@ -42,10 +44,11 @@ from redis.asyncio import Redis
 from websockets.asyncio.client import ClientConnection, connect
 
 from loadtests.bench import _free_port, _percentile, start_cluster
+from loadtests.haproxy_env import haproxy_env
 from serve.chat.redis_broker import channel
 
 SOCKETS_PER_USER = 10
-OPEN_CONCURRENCY = 64
+OPEN_CONCURRENCY = 32  # requests in flight per client process while the sockets open
 HEALTH_EVERY_S = 0.1
 
 
@@ -88,17 +91,30 @@ def _serve_config(sockets: int) -> Path:
 # --- client processes -------------------------------------------------------------------------------------------
 
 
+async def _post(http: httpx.AsyncClient, path: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    """POST with a few retries: a run of 10,000 setups on a busy machine meets the odd 503 or reset."""
+    for attempt in range(5):
+        try:
+            response = await http.post(path, json={}, headers=headers)
+            if response.status_code < 300:
+                return dict(response.json())
+            failure = f"{response.status_code} {response.text[:200]}"
+        except httpx.HTTPError as exc:
+            failure = repr(exc)
+        await asyncio.sleep(0.5 * 2**attempt)
+    raise RuntimeError(f"POST {path} failed five times, last: {failure}")
+
+
 async def _open_user(
     http: httpx.AsyncClient, port: int, gate: asyncio.Semaphore, count: int
 ) -> list[tuple[str, ClientConnection]]:
     async with gate:
-        session = (await http.post("/api/v1/auth/guest", json={})).json()
+        session = await _post(http, "/api/v1/auth/guest")
         token = session["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
 
         async def one() -> tuple[str, ClientConnection]:
-            response = await http.post("/api/v1/conversations", json={}, headers=headers)
-            conversation = str(response.json()["id"])
+            conversation = str((await _post(http, "/api/v1/conversations", headers))["id"])
             ws = await connect(f"ws://127.0.0.1:{port}/api/v1/ws?token={token}", open_timeout=120)
             await ws.send(json.dumps({"type": "subscribe", "conversation_id": conversation, "after_seq": 0}))
             return conversation, ws
@@ -211,6 +227,8 @@ def run(args: argparse.Namespace) -> None:
     }
     if args.haproxy:
         extra["CSAGENT_RAY__HAPROXY_INGRESS"] = "true"
+        # One connection per socket, plus the REST traffic (Ray's default cap is 4096).
+        extra |= haproxy_env(Path("var") / f"haproxy-{port}", maxconn=args.sockets + 1000)
     cluster, _ = start_cluster(
         port, database, database_url=args.database_url, serve_config=serve_config, extra_env=extra
     )
@@ -284,6 +302,7 @@ def run(args: argparse.Namespace) -> None:
     finally:
         os.killpg(cluster.pid, signal.SIGINT)
         cluster.wait(timeout=120)
+        shutil.rmtree(Path("var") / f"haproxy-{port}", ignore_errors=True)
         serve_config.unlink(missing_ok=True)
         for path in database.parent.glob(database.name + "*"):
             path.unlink(missing_ok=True)
