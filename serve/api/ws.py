@@ -56,7 +56,7 @@ async def _authenticate(websocket: WebSocket, state: AppState) -> Claims:
         raw: str | bytes = message.get("text") or message.get("bytes") or ""
         # Character count first: it never undercounts bytes by more than 4x, and a huge frame is not re-encoded.
         if len(raw) > chat.ws_auth_max_frame_bytes or (
-            isinstance(raw, str) and len(raw.encode()) > chat.ws_auth_max_frame_bytes
+            isinstance(raw, str) and len(raw.encode(errors="surrogatepass")) > chat.ws_auth_max_frame_bytes
         ):
             raise _Refused(CLOSE_TOO_BIG, "the first frame must be a small auth frame", "frame_too_large")
         try:

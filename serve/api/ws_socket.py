@@ -167,7 +167,8 @@ class ChatSocket:
     def parse(self, raw: str) -> ClientFrame | None:
         """The frame, or None after answering why it is refused."""
         limit = self.state.settings.chat.ws_max_frame_bytes
-        if len(raw) > limit or len(raw.encode()) > limit:
+        # surrogatepass: a text frame is valid UTF-8 off the wire, but no frame may break the size check itself.
+        if len(raw) > limit or len(raw.encode(errors="surrogatepass")) > limit:
             self.error("frame_too_large", f"Frames must be at most {limit} bytes.")
             return None
         try:
