@@ -1,5 +1,9 @@
-"""Two ingress replicas (two apps) sharing PostgreSQL and Redis: a conversation's events reach every socket,
-whichever replica holds it, and replay-by-seq stays exact."""
+"""Two ingress apps in one process sharing PostgreSQL and Redis: a conversation's events reach every socket,
+whichever app holds it, and replay-by-seq stays exact.
+
+This checks the Redis fan-out only. Failover between replicas is tested where it really happens: leases between
+separate replicas with a moved clock in test_recovery.py, and a killed ingress replica of the real Serve app in
+tests/e2e/test_failover.py."""
 
 from __future__ import annotations
 
