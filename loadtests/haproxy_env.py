@@ -7,15 +7,18 @@ benchmark beside a test) fails to start. These variables give one cluster its ow
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from loadtests.bench import _free_port
 
 
-def haproxy_env(directory: Path, maxconn: int = 4096) -> dict[str, str]:
-    """Variables for `csagent up` with `ray.haproxy_ingress`: files under `directory`, free ports, `maxconn`
-    connections (Ray's default 4096; every open WebSocket is one)."""
-    directory.mkdir(parents=True, exist_ok=True)
+def haproxy_env(maxconn: int = 4096) -> dict[str, str]:
+    """Variables for `csagent up` with `ray.haproxy_ingress`: its files in a fresh short directory under /tmp
+    (HAProxy refuses an admin socket path over 97 characters, and Ray adds a 56-character folder), free ports,
+    `maxconn` connections (Ray's default 4096; every open WebSocket is one). Remove the directory
+    (`RAY_SERVE_HAPROXY_SERVER_STATE_BASE`) after the run."""
+    directory = Path(tempfile.mkdtemp(prefix="csh-", dir="/tmp"))
     return {
         "RAY_SERVE_HAPROXY_CONFIG_FILE_LOC": str(directory / "haproxy.cfg"),
         "RAY_SERVE_HAPROXY_SOCKET_PATH": str(directory / "admin.sock"),

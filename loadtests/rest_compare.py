@@ -167,7 +167,7 @@ def main() -> int:
         preexec_fn=lambda: os.nice(15),  # noqa: PLW1509 - only sets the child's priority
     )
     port = _free_port()
-    extra = haproxy_env(Path("var") / f"haproxy-{port}") if args.haproxy else None
+    extra = haproxy_env() if args.haproxy else {}
     cluster, _ = start_cluster(
         port, Path("var") / f"rest-{port}.db", database_url=args.database_url, extra_env=extra
     )
@@ -206,7 +206,8 @@ def main() -> int:
         for process in (cluster, bare, plain):
             os.killpg(process.pid, signal.SIGINT)
             process.wait(timeout=60)
-        shutil.rmtree(Path("var") / f"haproxy-{port}", ignore_errors=True)
+        if "RAY_SERVE_HAPROXY_SERVER_STATE_BASE" in extra:
+            shutil.rmtree(extra["RAY_SERVE_HAPROXY_SERVER_STATE_BASE"], ignore_errors=True)
         for path in Path("var").glob("bare-*.db*"):
             path.unlink(missing_ok=True)
         for path in [*Path("var").glob("rest-*.db*"), *Path("var").glob("plain-*.db*")]:

@@ -215,8 +215,10 @@ async def _stream(redis_url: str, conversations: list[str], seconds: float, inte
 def run(args: argparse.Namespace) -> None:
     limit = raise_open_files(args.sockets + 1000)
     print(f"open files: soft limit {limit} (the cluster inherits it; needs > {args.sockets} + ~1000)")
-    if limit < args.sockets + 1000:
-        raise SystemExit(f"raise the hard limit first: ulimit -Hn {args.sockets + 1000} (it is {limit})")
+    # HAProxy holds two descriptors per connection (client and replica side) and asks for ~5,500 more.
+    needed = 2 * (args.sockets + 1000) + 6000 if args.haproxy else args.sockets + 1000
+    if limit < needed:
+        raise SystemExit(f"raise the hard limit first: ulimit -Hn {needed} (it is {limit})")
     Path("var").mkdir(exist_ok=True)
     port = _free_port()
     database = Path("var") / f"ws-{port}.db"
@@ -228,7 +230,7 @@ def run(args: argparse.Namespace) -> None:
     if args.haproxy:
         extra["CSAGENT_RAY__HAPROXY_INGRESS"] = "true"
         # One connection per socket, plus the REST traffic (Ray's default cap is 4096).
-        extra |= haproxy_env(Path("var") / f"haproxy-{port}", maxconn=args.sockets + 1000)
+        extra |= haproxy_env(maxconn=args.sockets + 1000)
     cluster, _ = start_cluster(
         port, database, database_url=args.database_url, serve_config=serve_config, extra_env=extra
     )
@@ -302,7 +304,8 @@ def run(args: argparse.Namespace) -> None:
     finally:
         os.killpg(cluster.pid, signal.SIGINT)
         cluster.wait(timeout=120)
-        shutil.rmtree(Path("var") / f"haproxy-{port}", ignore_errors=True)
+        if "RAY_SERVE_HAPROXY_SERVER_STATE_BASE" in extra:
+            shutil.rmtree(extra["RAY_SERVE_HAPROXY_SERVER_STATE_BASE"], ignore_errors=True)
         serve_config.unlink(missing_ok=True)
         for path in database.parent.glob(database.name + "*"):
             path.unlink(missing_ok=True)

@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -31,6 +32,7 @@ def haproxy_app(tmp_path: Path, prepared: None) -> Iterator[tuple[str, int]]:
     """`csagent up` with the HAProxy ingress; yields its base URL and the process id."""
     assert shutil.which("haproxy"), "the HAProxy ingress needs `haproxy` (make test installs Debian's)"
     port = free_port()
+    files = tempfile.mkdtemp(prefix="csh-", dir="/tmp")
     env = {
         **os.environ,
         "RAY_AUTH_MODE": "disabled",
@@ -42,22 +44,22 @@ def haproxy_app(tmp_path: Path, prepared: None) -> Iterator[tuple[str, int]]:
         "CSAGENT_RAY__NUM_CPUS": "2",
         # Ray's HAProxy keeps its files in /tmp/haproxy-serve and its stats and metrics on fixed ports: this
         # cluster gets its own, so it starts beside another HAProxy-ingress cluster (a benchmark, a second run).
-        "RAY_SERVE_HAPROXY_CONFIG_FILE_LOC": str(tmp_path / "haproxy" / "haproxy.cfg"),
-        "RAY_SERVE_HAPROXY_SOCKET_PATH": str(tmp_path / "haproxy" / "admin.sock"),
-        "RAY_SERVE_HAPROXY_SERVER_STATE_BASE": str(tmp_path / "haproxy"),
-        "RAY_SERVE_HAPROXY_SERVER_STATE_FILE": str(tmp_path / "haproxy" / "server-state"),
+        # A short folder: HAProxy refuses an admin socket path over 97 characters, and Ray adds 56 of its own.
+        "RAY_SERVE_HAPROXY_CONFIG_FILE_LOC": f"{files}/haproxy.cfg",
+        "RAY_SERVE_HAPROXY_SOCKET_PATH": f"{files}/admin.sock",
+        "RAY_SERVE_HAPROXY_SERVER_STATE_BASE": files,
+        "RAY_SERVE_HAPROXY_SERVER_STATE_FILE": f"{files}/server-state",
         "RAY_SERVE_HAPROXY_STATS_PORT": str(free_port()),
         "RAY_SERVE_HAPROXY_METRICS_PORT": str(free_port()),
     }
-    (tmp_path / "haproxy").mkdir()
-    log = (tmp_path / "up.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "serve.cli", "up"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    with (tmp_path / "up.log").open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "serve.cli", "up"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 300
@@ -72,13 +74,14 @@ def haproxy_app(tmp_path: Path, prepared: None) -> Iterator[tuple[str, int]]:
             time.sleep(1)
         yield base, process.pid
     finally:
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(timeout=120)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=30)
-        log.close()
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGINT)
+            try:
+                process.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=30)
+        shutil.rmtree(files, ignore_errors=True)
 
 
 def _listener(port: int) -> psutil.Process:
