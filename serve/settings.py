@@ -97,7 +97,9 @@ class ChatSettings(_Section):
         default=20, ge=1, description="Open sockets per user on one ingress replica; more close with 1008."
     )
     ws_max_sockets_per_ip: int = Field(
-        default=1000, ge=1, description="Open sockets per client IP on one ingress replica; more close with 1008."
+        default=1000,
+        ge=1,
+        description="Open sockets per client IP on one ingress replica; more close with 1008.",
     )
     ws_max_subscriptions: int = Field(
         default=50, ge=1, description="Conversations one socket may follow at once."

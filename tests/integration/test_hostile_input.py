@@ -6,7 +6,7 @@ import base64
 import json
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from fastapi.testclient import TestClient
@@ -162,7 +162,7 @@ def test_a_chunked_body_over_the_limit_is_refused_and_not_read_whole(
     }
     with TestClient(app) as client:
         assert client.portal is not None
-        client.portal.call(app, scope, receive, send)
+        client.portal.call(cast(Any, app), scope, receive, send)
     assert sent[0]["status"] == 413
     assert json.loads(sent[1]["body"])["error"]["code"] == "payload_too_large"
     # 18 header bytes and three 1 KiB pieces fit in 4096; the fifth piece crosses it and nothing more is read.
