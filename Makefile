@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-clock-ahead setup prepare lint typecheck contract contract-check eval bench bench-llm bench-rest bench-ws bench-scale load unit clean \
+.PHONY: run test test-clock-ahead setup prepare lint typecheck contract contract-check eval bench bench-llm bench-rest bench-ws bench-scale chaos load unit clean \
 	ui ui-test bench-ui
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
@@ -126,6 +126,11 @@ bench-rest: prepare $(HAPROXY)
 
 bench-ws: prepare $(HAPROXY)
 	$(PY) -m loadtests.ws_capacity $(ARGS)
+
+# Faults under load (a benchmark): socket drops, an ingress replica crash, PostgreSQL and Redis restarts; prints
+# acknowledged/answered/lost/duplicated and recovery times. It restarts this machine's PostgreSQL and Redis.
+chaos: prepare
+	$(PY) -m loadtests.chaos $(ARGS)
 
 bench-scale: prepare $(VENV)/.load-installed
 	$(PY) -m loadtests.scaling
