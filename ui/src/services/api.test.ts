@@ -30,6 +30,7 @@ const SERVER_CODES = [
   "malformed_json",
   "validation_error",
   "rate_limited",
+  "too_many_attempts",
   "service_unavailable",
   "internal_error",
   "error",
@@ -133,6 +134,41 @@ describe("api client", () => {
     server.use(http.get(ME, () => new HttpResponse("busy", { status: 429 })));
     await expect(services.api.me()).rejects.toMatchObject({ code: "rate_limited", retryAfterSeconds: null });
     expect(sleep).toHaveBeenCalledWith(1000);
+  });
+
+  test.each([
+    ["sign-in", "login", "too_many_attempts"],
+    ["register", "register", "rate_limited"],
+  ] as const)("a 429 on %s is thrown at once with its Retry-After, not retried", async (_name, path, code) => {
+    const sleep = vi.fn(() => Promise.resolve());
+    const services = createTestServices({ auth: "signedOut", sleep });
+    let calls = 0;
+    server.use(
+      http.post(`*/api/v1/auth/${path}`, () => {
+        calls += 1;
+        return errorResponse(429, code, { "Retry-After": "900" });
+      }),
+    );
+    const body = { email: "ada@example.com", password: "a long password", display_name: "Ada" };
+    const call = path === "login" ? services.api.login(body) : services.api.register(body);
+    await expect(call).rejects.toMatchObject({ status: 429, code, retryAfterSeconds: 900 });
+    expect(calls).toBe(1);
+    expect(sleep).not.toHaveBeenCalled();
+  });
+
+  test("a 429 on another auth endpoint (guest) is still waited out and retried once", async () => {
+    const sleep = vi.fn(() => Promise.resolve());
+    const services = createTestServices({ auth: "signedOut", sleep });
+    let calls = 0;
+    server.use(
+      http.post("*/api/v1/auth/guest", () => {
+        calls += 1;
+        return errorResponse(429, "rate_limited", { "Retry-After": "3" });
+      }),
+    );
+    await expect(services.api.startGuest({})).rejects.toMatchObject({ status: 429 });
+    expect(sleep).toHaveBeenCalledWith(3000);
+    expect(calls).toBe(2);
   });
 
   test("non-2xx answers become ApiError with the contract code", async () => {

@@ -1,6 +1,6 @@
 // The one REST client: openapi-fetch typed from the generated OpenAPI paths, plus middleware that adds the bearer
-// token, refreshes once on 401 (concurrent 401s share one refresh), waits out one 429, and turns every other
-// non-2xx answer into an ApiError carrying the contract's error code.
+// token, refreshes once on 401 (concurrent 401s share one refresh), waits out one 429 (except on sign-in and
+// register), and turns every other non-2xx answer into an ApiError carrying the contract's error code.
 import createClient, { type Middleware } from "openapi-fetch";
 import i18next from "i18next";
 import type { components, paths } from "../api/generated/openapi";
@@ -103,6 +103,15 @@ function isAuthPath(url: string): boolean {
   return new URL(url).pathname.startsWith("/api/v1/auth/");
 }
 
+/**
+ * Sign-in and register: a 429 there means too many attempts for one account (up to 15 minutes), so it goes
+ * straight to the form, which says how long to wait, instead of keeping the person waiting on a silent retry.
+ */
+function isCredentialPath(url: string): boolean {
+  const path = new URL(url).pathname;
+  return path === "/api/v1/auth/login" || path === "/api/v1/auth/register";
+}
+
 function authMiddleware(
   auth: AuthBridge,
   send: (request: Request) => Promise<Response>,
@@ -127,7 +136,7 @@ function authMiddleware(
       let answer = response;
       if (original && answer.status === 401 && !isAuthPath(request.url)) {
         if (await auth.refresh()) answer = await send(withToken(original));
-      } else if (original && answer.status === 429) {
+      } else if (original && answer.status === 429 && !isCredentialPath(request.url)) {
         const wait = Math.min(retryAfter(answer) ?? 1, RETRY_AFTER_CAP_S);
         await sleep(wait * 1000);
         answer = await send(withToken(original));
