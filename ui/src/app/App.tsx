@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 import { LiveRegion } from "../components/ui/LiveRegion";
 import { Welcome } from "../features/auth/Welcome";
 import { useAuth } from "../hooks/useAuth";
-import { useDisplayPreferences } from "../lib/useDisplayPreferences";
+import { useDisplayPreferences } from "../hooks/useDisplayPreferences";
 import { useViewportHeight } from "../lib/useViewportHeight";
 import type { AppServices } from "../services";
 import { useAppSelector } from "../store";

@@ -6,16 +6,16 @@ import type { Conversation } from "../services/api";
 import { useAppDispatch, useAppSelector } from "../store";
 import {
   chatKey,
-  draftReset,
   selectAwaitingReply,
   selectChatItems,
   selectConversationChat,
   type ChatItem,
-} from "../store/slices/conversationSlice";
+} from "../store/selectors/conversation";
+import { draftReset } from "../store/slices/conversationSlice";
 import { useConversation } from "./useConversations";
 import { useServices } from "./useServices";
 
-export type { ChatItem, ChatItemStatus } from "../store/slices/conversationSlice";
+export type { ChatItem, ChatItemStatus } from "../store/selectors/conversation";
 
 export interface UseChatOptions {
   /** The first send of a new chat created this conversation: the shell puts its id in the URL. */

@@ -1,7 +1,7 @@
 // Display preferences (theme, contrast, motion): stored in localStorage and shown as attributes on <html>, where
 // the design tokens in index.css pick them up. main.tsx applies them before the first render so the page never
 // flashes the wrong theme; the app re-applies them whenever they change.
-import type { Theme } from "../store/slices/uiSlice";
+export type Theme = "system" | "light" | "dark";
 
 export const PREFERENCES_KEY = "csagent.display";
 

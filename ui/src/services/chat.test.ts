@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { selectChatItems } from "../store/slices/conversationSlice";
+import { selectChatItems } from "../store/selectors/conversation";
 import { settle } from "../testing/fakeSocket";
 import { citedReplyAnnouncement, citedReplyText } from "../testing/fixtures";
 import { createTestServices, type TestServices } from "../testing/renderWithProviders";

@@ -1,7 +1,7 @@
 import { useCallback, useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { useChat } from "../../hooks/useChat";
-import { preloadMarkdown } from "../../lib/markdown/Markdown";
+import { preloadMarkdown } from "../Markdown/Markdown";
 import { errorMessage } from "../../services/api";
 import { useAppDispatch } from "../../store";
 import { announce } from "../../store/slices/uiSlice";

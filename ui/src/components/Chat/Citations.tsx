@@ -1,6 +1,6 @@
 import { useId } from "react";
 import { useTranslation } from "react-i18next";
-import { isWebUrl, safeUrl } from "../../lib/markdown/safeUrl";
+import { isWebUrl, safeUrl } from "../Markdown/safeUrl";
 import type { Citation } from "./types";
 
 /** The articles an answer is based on: a list labelled "Sources", each with its excerpt on demand. */

@@ -1,6 +1,6 @@
 import { memo, useId, type CSSProperties, type Ref } from "react";
 import { useTranslation } from "react-i18next";
-import { Markdown } from "../../lib/markdown/Markdown";
+import { Markdown } from "../Markdown/Markdown";
 import { Citations } from "./Citations";
 import { EscalationOffer } from "./EscalationOffer";
 import { Feedback } from "./Feedback";

@@ -10,13 +10,12 @@ import {
   messagesReceived,
   outboxAdded,
   rated,
-  selectAwaitingReply,
-  selectChatItems,
   sendFailed,
   sendRetried,
   typingChanged,
   waitingStopped,
 } from "./conversationSlice";
+import { selectAwaitingReply, selectChatItems } from "../selectors/conversation";
 
 const C = "c1";
 const failedText = () => "The assistant could not finish its reply.";

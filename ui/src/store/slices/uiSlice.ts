@@ -2,9 +2,10 @@
 import { createSlice, type PayloadAction } from "@reduxjs/toolkit";
 import i18next from "i18next";
 import { DEFAULT_LANGUAGE, matchLanguage, type LanguageCode } from "../../i18n/languages";
-import { loadPreferences } from "../../lib/preferences";
+import { loadPreferences, type Theme } from "../../lib/preferences";
 
-export type Theme = "system" | "light" | "dark";
+// The preferences module owns the type (it stores and applies it); the slice re-exports it for its callers.
+export type { Theme } from "../../lib/preferences";
 
 export interface Announcement {
   /** Rises with every announcement, so the same text said twice is still re-rendered and read. */

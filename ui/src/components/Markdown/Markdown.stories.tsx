@@ -2,8 +2,8 @@
 import i18next from "i18next";
 import type { Meta, StoryObj } from "@storybook/react-vite";
 import { expect, waitFor, within } from "storybook/test";
-import { dark, darkHighContrast, highContrast } from "../../components/Layout/storyDocument";
-import { withProviders } from "../../components/Chat/storyProviders";
+import { dark, darkHighContrast, highContrast } from "../Layout/storyDocument";
+import { withProviders } from "../Chat/storyProviders";
 import { Markdown } from "./Markdown";
 
 const sample = `Here is how to find open cases:

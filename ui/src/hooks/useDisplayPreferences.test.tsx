@@ -4,7 +4,7 @@ import { Provider } from "react-redux";
 import { afterEach, expect, test, vi } from "vitest";
 import { makeStore } from "../store";
 import { setHighContrast, setReducedMotion, setTheme } from "../store/slices/uiSlice";
-import { PREFERENCES_KEY } from "./preferences";
+import { PREFERENCES_KEY } from "../lib/preferences";
 import { useDisplayPreferences } from "./useDisplayPreferences";
 
 afterEach(() => {

@@ -1,7 +1,7 @@
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, test, vi } from "vitest";
-import { renderWithStore } from "../../components/Chat/testing";
+import { renderWithStore } from "../Chat/testing";
 import { Markdown } from "./Markdown";
 
 describe("Markdown", () => {

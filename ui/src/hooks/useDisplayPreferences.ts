@@ -1,6 +1,11 @@
 import { useEffect } from "react";
 import { useAppSelector } from "../store";
-import { applyPreferences, savePreferences, watchSystemTheme, type DisplayPreferences } from "./preferences";
+import {
+  applyPreferences,
+  savePreferences,
+  watchSystemTheme,
+  type DisplayPreferences,
+} from "../lib/preferences";
 
 /** Keeps <html> and localStorage in step with the preferences in the store; "system" follows the OS live. */
 export function useDisplayPreferences(): void {

@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useAppDispatch } from "../../store";
 import { announce } from "../../store/slices/uiSlice";
-import { buttonClasses } from "../../components/ui";
+import { buttonClasses } from "../ui";
 
 export interface CodeBlockProps {
   code: string;
