@@ -1,7 +1,7 @@
 """The conversation graph: understand → retrieve → generate → guard → decide, for one turn, streamed.
 
-It is stateless: the ingress sends the recent history (with each earlier reply's meta) and stores what comes
-back. Events it yields (plain dicts):
+It is stateless: the ingress sends the recent history (with each earlier reply's meta; `graph.history_messages` of
+it, the one history window) and stores what comes back. Events it yields (plain dicts):
 
     {"type": "delta", "text": "..."}                      pieces of the reply, in order
     {"type": "reset", "reason": "..."}                    drop every delta so far (another engine answers afresh)
@@ -77,6 +77,14 @@ def _retrieval_query(request: TurnRequest) -> str:
         return request.text
     previous = [item.content for item in request.history if item.role == "user"]
     return f"{previous[-1]} {request.text}" if previous else request.text
+
+
+def _within_window(request: TurnRequest, window: int) -> TurnRequest:
+    """The turn with only its last `window` earlier messages (`graph.history_messages`, the one history window).
+    The chat ingress already reads exactly that many; a stateless caller may send more."""
+    if len(request.history) <= window:
+        return request
+    return request.model_copy(update={"history": request.history[len(request.history) - window :]})
 
 
 def _citations(passages: list[Passage], cited: list[str]) -> list[Citation]:
@@ -166,7 +174,7 @@ class ConversationGraph:
 
     async def run_turn(self, turn: dict[str, Any]) -> AsyncGenerator[dict[str, Any], None]:
         """Stream one turn's reply; see the module docstring for the events."""
-        request = TurnRequest.model_validate(turn)
+        request = _within_window(TurnRequest.model_validate(turn), self.config.history_messages)
         started = time.perf_counter()
         timings = Timings()
 
@@ -251,7 +259,7 @@ class ConversationGraph:
                 intent_confidence=intent["confidence"],
                 emotion=emotion["label"],
                 passages=evidence,
-                history=[{"role": h.role, "content": h.content} for h in request.history[-4:]],
+                history=[{"role": h.role, "content": h.content} for h in request.history],
                 min_evidence_score=min_score,
             )
             mark = time.perf_counter()

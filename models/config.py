@@ -305,7 +305,16 @@ class GraphConfig(_Strict):
     negative_turns: int = Field(
         default=2, ge=1, description="Consecutive negative-sentiment turns that suggest escalation."
     )
-    history_messages: int = Field(default=6, ge=0, le=50, description="Earlier messages given to the graph.")
+    history_messages: int = Field(
+        default=6,
+        ge=0,
+        le=50,
+        description=(
+            "Earlier messages a turn sees (the escalation streaks, the follow-up search, the prompt). The one "
+            "history window: the ingress reads exactly this many from storage, and the graph cuts any longer "
+            "history it is sent (the stateless OpenAI-compatible API) to it."
+        ),
+    )
     out_of_scope_evidence: float = Field(
         default=0.5,
         ge=0.0,
@@ -316,6 +325,18 @@ class GraphConfig(_Strict):
             "message reaches 0.5)."
         ),
     )
+
+    @model_validator(mode="after")
+    def _window_holds_the_streaks(self) -> GraphConfig:
+        # A streak of N turns needs the N - 1 earlier replies (and their questions) inside the window.
+        needed = 2 * (max(self.low_confidence_turns, self.negative_turns) - 1)
+        if self.history_messages < needed:
+            raise ValueError(
+                f"graph.history_messages is {self.history_messages}, too short to see a streak of "
+                f"{max(self.low_confidence_turns, self.negative_turns)} turns; set it to at least {needed} or "
+                "lower graph.low_confidence_turns / graph.negative_turns"
+            )
+        return self
 
 
 def resolve_path(path: Path) -> Path:

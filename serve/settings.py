@@ -122,7 +122,6 @@ class ChatSettings(_Section):
             "any replica's sweeper runs the turn again. Shorter recovers faster and renews more often."
         ),
     )
-    history_messages: int = Field(default=6, ge=0, le=50, description="Earlier messages sent to the graph.")
 
 
 class RateLimitSettings(_Section):

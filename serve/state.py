@@ -61,7 +61,7 @@ class AppState:
             sessions,
             broker,
             graph,
-            history_messages=settings.chat.history_messages,
+            history_messages=settings.graph.history_messages,
             turn_timeout_s=settings.chat.turn_timeout_s,
             lease=lease,
         )
