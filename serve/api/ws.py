@@ -2,8 +2,9 @@
 
 `chat_socket` admits a connection (sockets per IP and per user, a small pre-auth frame) and hands it to a
 `ChatSocket` (serve/api/ws_socket.py), whose reader takes client frames while a writer drains its bounded outbound
-queue. Close codes: 4401 bad or missing token, 1008 over a policy limit, 1009 a pre-auth frame too large, 1012 the
-replica is going away, 1013 the client reads too slowly. A client reconnects and subscribes with its last `seq`.
+queue. Close codes: 4401 bad or missing token, or the token expired (serve/api/ws_expiry.py), 1008 over a policy
+limit, 1009 a pre-auth frame too large, 1012 the replica is going away, 1013 the client reads too slowly. A client
+reconnects and subscribes with its last `seq`. The per-IP cap counts the trusted-proxies-aware client address.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
 from serve import errors, metrics
+from serve.api.deps import ClientAddressDep
+from serve.api.ws_expiry import SocketTimers, SocketTimersDep, token_expires_at
 from serve.api.ws_limits import SocketCounts
 from serve.api.ws_socket import CLOSE_POLICY, ChatSocket
 from serve.frames import AuthFrame
@@ -42,8 +45,9 @@ def _counts(websocket: WebSocket) -> SocketCounts:
     return counts
 
 
-async def _authenticate(websocket: WebSocket, state: AppState) -> Claims:
-    """The caller from `?token=` or a first `auth` frame; `_Refused` with the close code otherwise."""
+async def _authenticate(websocket: WebSocket, state: AppState) -> tuple[Claims, float]:
+    """The caller and its token's expiry from `?token=` or a first `auth` frame; `_Refused` with the close code
+    otherwise."""
     chat = state.settings.chat
     token = websocket.query_params.get("token")
     if token is None:
@@ -64,40 +68,46 @@ async def _authenticate(websocket: WebSocket, state: AppState) -> Claims:
         except ValidationError:
             raise _Refused(CLOSE_UNAUTHORIZED, "invalid or missing token", "invalid_token") from None
     try:
-        return decode_access_token(state.settings.auth, token)
+        return decode_access_token(state.settings.auth, token), token_expires_at(token)
     except errors.InvalidToken:
         raise _Refused(CLOSE_UNAUTHORIZED, "invalid or missing token", "invalid_token") from None
 
 
-async def _serve(socket: ChatSocket, state: AppState) -> None:
+def _expire(socket: ChatSocket) -> None:
+    metrics.ERRORS.labels(code="token_expired").inc()
+    socket.end(CLOSE_UNAUTHORIZED, "token expired; refresh it, reconnect and subscribe with your last seq")
+
+
+async def _serve(socket: ChatSocket, state: AppState, timers: SocketTimers, expires_at: float) -> None:
     state.sockets.add(socket)
     metrics.WEBSOCKETS.inc()
+    expiry = timers.call_at(expires_at, lambda: _expire(socket))
     writer = asyncio.create_task(socket.writer())
     try:
         await socket.run()
     finally:
+        expiry.cancel()
         state.sockets.discard(socket)
         metrics.WEBSOCKETS.dec()
         await socket.close(writer)
 
 
 @router.websocket("/ws")
-async def chat_socket(websocket: WebSocket) -> None:
+async def chat_socket(websocket: WebSocket, ip: ClientAddressDep, timers: SocketTimersDep) -> None:
     state: AppState = websocket.app.state.csagent
     chat = state.settings.chat
     counts = _counts(websocket)
-    ip = websocket.client.host if websocket.client else "unknown"
     await websocket.accept()
     admitted_ip = counts.admit_ip(ip, chat.ws_max_sockets_per_ip)
     user: str | None = None
     try:
         if not admitted_ip:
             raise _Refused(CLOSE_POLICY, "too many sockets from this address", "too_many_sockets")
-        caller = await _authenticate(websocket, state)
+        caller, expires_at = await _authenticate(websocket, state)
         if not counts.admit_user(str(caller.sub), chat.ws_max_sockets_per_user):
             raise _Refused(CLOSE_POLICY, "too many sockets for this user", "too_many_sockets")
         user = str(caller.sub)
-        await _serve(ChatSocket(websocket, state, caller), state)
+        await _serve(ChatSocket(websocket, state, caller), state, timers, expires_at)
     except _Refused as refused:
         metrics.ERRORS.labels(code=refused.metric).inc()
         with contextlib.suppress(Exception):

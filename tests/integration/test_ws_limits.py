@@ -240,3 +240,25 @@ def test_the_pre_auth_frame_is_small(make_client: AppFactory) -> None:
         with client.websocket_connect("/api/v1/ws") as ws:
             ws.send_json({"type": "auth", "token": session["access_token"]})
             assert _answer(ws, {"type": "ping"}) == {"type": "pong"}
+
+
+def test_sockets_per_ip_count_the_client_behind_a_trusted_proxy(
+    database_url: str, graph: LocalHandle
+) -> None:
+    settings = make_settings(
+        database_url,
+        chat=ChatSettings(sweep_interval_s=0.5, ws_max_sockets_per_ip=1),
+        trusted_proxies=["10.0.0.0/8"],
+    )
+    with TestClient(create_app(settings, graph), client=("10.0.0.5", 40000)) as client:
+        session = guest(client)
+
+        def behind_proxy(ip: str) -> Any:
+            return _ws(client, session, **{"X-Forwarded-For": f"1.1.1.1, {ip}"})
+
+        with behind_proxy("198.51.100.1") as first, behind_proxy("198.51.100.2") as second:
+            for ws in (first, second):  # one proxy, two clients: each has its own cap
+                assert _answer(ws, {"type": "ping"}) == {"type": "pong"}
+            assert set(client.app.state.ws_counts.by_ip) == {"198.51.100.1", "198.51.100.2"}  # type: ignore[attr-defined]
+            with behind_proxy("198.51.100.1") as again:
+                assert _closed_with(again) == 1008
