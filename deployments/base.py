@@ -1,4 +1,4 @@
-"""What every csagent deployment shares: bounded async start-up and default Serve options.
+"""What every csagent deployment shares: bounded async start-up. (Their Serve options live in config/serve.yaml.)
 
 Deployment classes stay undecorated; `serve/builder.py` wraps them with `serve.deployment` and an async
 constructor that awaits `start()`. Tests and benchmarks run the very same classes in-process through
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 T = TypeVar("T")
 
@@ -31,24 +31,3 @@ async def bounded_async(label: str, work: Awaitable[T], timeout_s: float = START
         return await asyncio.wait_for(work, timeout=timeout_s)
     except TimeoutError as exc:
         raise RuntimeError(f"{label} did not start within {timeout_s:.0f} s") from exc
-
-
-def serve_options(
-    *, max_ongoing: int, target: float, max_replicas: int = 2, num_cpus: float = 0.25
-) -> dict[str, Any]:
-    """Default Serve options of a csagent deployment (config/serve.yaml may override each one).
-
-    Fractional CPUs: five small deployments share a 2-core machine; autoscaling adds replicas under load.
-    """
-    return {
-        "ray_actor_options": {"num_cpus": num_cpus},
-        "autoscaling_config": {
-            "min_replicas": 1,
-            "max_replicas": max_replicas,
-            "target_ongoing_requests": target,
-            "upscale_delay_s": 10,
-            "downscale_delay_s": 60,
-        },
-        "max_ongoing_requests": max_ongoing,
-        "health_check_period_s": 10,
-    }

@@ -14,7 +14,6 @@ import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import Any
 
-from deployments.base import serve_options
 from deployments.telemetry import DeploymentMetrics
 from models.config import GraphConfig
 from models.engines.base import GenerationRequest
@@ -112,10 +111,6 @@ class ConversationGraph:
                 "graph_escalation_suggestions": "Turns that suggested a hand-off, by reason.",
             },
         )
-
-    @classmethod
-    def default_options(cls) -> dict[str, Any]:
-        return serve_options(max_ongoing=64, target=8)
 
     async def start(self) -> None:
         """Nothing to load: the graph only composes the other deployments."""

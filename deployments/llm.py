@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import AsyncGenerator, Callable
 from typing import Any
 
-from deployments.base import DeploymentNotReady, bounded_async, serve_options
+from deployments.base import DeploymentNotReady, bounded_async
 from deployments.telemetry import _BOUNDARIES, DeploymentMetrics, _in_replica
 from models.config import EngineSpec, LLMConfig
 from models.engines.base import Engine, EngineError, GenerationRequest
@@ -112,10 +112,6 @@ class LLMDeployment:
         self._chain: EngineChain | None = None
         self._metrics = DeploymentMetrics()
         self.metrics = LLMMetrics()
-
-    @classmethod
-    def default_options(cls) -> dict[str, Any]:
-        return serve_options(max_ongoing=16, target=4)
 
     @property
     def chain(self) -> EngineChain:

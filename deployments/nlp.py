@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from deployments.base import DeploymentNotReady, bounded, serve_options
+from deployments.base import DeploymentNotReady, bounded
 from deployments.telemetry import DeploymentMetrics
 from models.config import NLPConfig, resolve_path
 from models.nlp.embedder import shared_embedder
@@ -39,10 +39,6 @@ class NLPDeployment:
         self._classifier: IntentClassifier | None = None
         self._quick_replies: dict[str, list[str]] = {}
         self._metrics = DeploymentMetrics({"intents": "Messages by predicted intent."})
-
-    @classmethod
-    def default_options(cls) -> dict[str, Any]:
-        return serve_options(max_ongoing=32, target=8)
 
     def _load(self) -> None:
         folder = resolve_path(self.config.intent_model_dir)

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from deployments.base import DeploymentNotReady, bounded, serve_options
+from deployments.base import DeploymentNotReady, bounded
 from deployments.telemetry import DeploymentMetrics
 from models.config import RetrievalConfig, resolve_path
 from models.nlp.embedder import Vectors, shared_embedder
@@ -22,10 +22,6 @@ class RetrievalDeployment:
         self.config = RetrievalConfig.model_validate(config)
         self._index: KnowledgeIndex | None = None
         self._metrics = DeploymentMetrics()
-
-    @classmethod
-    def default_options(cls) -> dict[str, Any]:
-        return serve_options(max_ongoing=32, target=8)
 
     def _load(self) -> None:
         self._embedder = shared_embedder(self.config.embedder, self.config.embedder_spec)

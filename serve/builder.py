@@ -1,8 +1,9 @@
 """`build_app(args)`: the one way csagent's Serve application is assembled.
 
 `serve run config/serve.yaml`, `serve deploy config/serve.yaml` and `csagent up` all land here. Arguments are
-validated first; each deployment gets its class's default options, overridden by `args.deployments[name]`
-(and, for `serve deploy`, by the config file's `deployments:` list, which Serve applies on top).
+validated first; each deployment gets its options from config/serve.yaml (the one place they are written, so
+`serve run`/`serve deploy`, which apply that file's `deployments:` list on top, and `build_app` called from code
+agree), overridden by `args.deployments[name]` (`csagent up --serve-config`, tests).
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field
 from ray import serve
 from ray.serve import Application, Deployment
@@ -21,11 +24,13 @@ from deployments.llm import LLMDeployment
 from deployments.local import LocalHandle
 from deployments.nlp import NLPDeployment
 from deployments.retrieval import RetrievalDeployment
+from models.config import PROJECT_ROOT
 from serve.ingress import Ingress
 from serve.settings import Settings, get_settings
 
 logger = logging.getLogger("csagent.builder")
 DEPLOYMENT_NAMES = ("ingress", "graph", "nlp", "retrieval", "llm")
+SERVE_CONFIG = PROJECT_ROOT / "config" / "serve.yaml"
 
 
 class BuilderArgs(BaseModel):
@@ -61,25 +66,19 @@ def _deployment(cls: type) -> Deployment:
     return deployment
 
 
-def ingress_options() -> dict[str, Any]:
-    # Every open WebSocket holds one slot for its whole life: size by connections, not requests.
-    return {
-        "ray_actor_options": {"num_cpus": 0.25},
-        "max_ongoing_requests": 2000,
-        "autoscaling_config": {
-            "min_replicas": 1,
-            "max_replicas": 2,
-            "target_ongoing_requests": 500,
-            "upscale_delay_s": 10,
-            "downscale_delay_s": 120,
-        },
-        "health_check_period_s": 10,
-        "graceful_shutdown_timeout_s": 20,
-    }
+def serve_yaml_options(path: Path = SERVE_CONFIG) -> dict[str, dict[str, Any]]:
+    """Each deployment's Serve options as config/serve.yaml writes them: the one place they are defined."""
+    config = yaml.safe_load(path.read_text())
+    listed = config["applications"][0].get("deployments") or []
+    options = {d["name"]: {k: v for k, v in d.items() if k != "name"} for d in listed}
+    missing = [name for name in DEPLOYMENT_NAMES if name not in options]
+    if missing:
+        raise ValueError(f"{path} lists no options for the deployments {missing}; add an entry for each")
+    return options
 
 
-def _options(name: str, defaults: dict[str, Any], args: BuilderArgs) -> dict[str, Any]:
-    options = {**defaults, **args.deployments.get(name, {})}
+def _options(name: str, defaults: dict[str, dict[str, Any]], args: BuilderArgs) -> dict[str, Any]:
+    options = {**defaults[name], **args.deployments.get(name, {})}
     if "num_replicas" in options and options["num_replicas"] != "auto":
         options.pop("autoscaling_config", None)
     logger.info("deployment options", extra={"deployment": name, "options": json.dumps(options, default=str)})
@@ -92,29 +91,30 @@ def build_app(args: dict[str, Any]) -> Application:
     parsed.check_names()
     base = get_settings()
     settings = Settings(**{**base.model_dump(mode="json"), **parsed.settings}) if parsed.settings else base
+    defaults = serve_yaml_options()
     nlp = (
         _deployment(served(NLPDeployment))
-        .options(name="nlp", **_options("nlp", NLPDeployment.default_options(), parsed))
+        .options(name="nlp", **_options("nlp", defaults, parsed))
         .bind(settings.nlp.model_dump(mode="json"))
     )
     retrieval = (
         _deployment(served(RetrievalDeployment))
-        .options(name="retrieval", **_options("retrieval", RetrievalDeployment.default_options(), parsed))
+        .options(name="retrieval", **_options("retrieval", defaults, parsed))
         .bind(settings.retrieval.model_dump(mode="json"))
     )
     llm = (
         _deployment(served(LLMDeployment))
-        .options(name="llm", **_options("llm", LLMDeployment.default_options(), parsed))
+        .options(name="llm", **_options("llm", defaults, parsed))
         .bind(settings.llm.model_dump(mode="json"))
     )
     graph = (
         _deployment(served(ConversationGraph))
-        .options(name="graph", **_options("graph", ConversationGraph.default_options(), parsed))
+        .options(name="graph", **_options("graph", defaults, parsed))
         .bind(nlp, retrieval, llm, settings.graph.model_dump(mode="json"))
     )
     app: Application = (
         _deployment(Ingress)
-        .options(name="ingress", **_options("ingress", ingress_options(), parsed))
+        .options(name="ingress", **_options("ingress", defaults, parsed))
         .bind(graph, settings.model_dump(mode="json"))
     )
     return app
