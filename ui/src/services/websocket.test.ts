@@ -198,6 +198,66 @@ describe("ChatSocket", () => {
     expect(t.socket.getSnapshot().state).toBe("open");
   });
 
+  test("a token that expires mid-session (4401) refreshes, reconnects from the last seq and loses nothing", async () => {
+    const t = setup({ random: () => 0 });
+    active = t.socket;
+    const conversation = t.backend.addConversation({}, makeExchange());
+    t.socket.start();
+    t.socket.watch(conversation.id, 0);
+    await settle();
+    const first = t.server.last;
+    const acked = {
+      type: "message.send" as const,
+      conversation_id: conversation.id,
+      client_message_id: "33333333-3333-4333-8333-333333333333",
+      content: "Acknowledged before the expiry",
+    };
+    t.socket.send(acked);
+    await settle();
+    expect(t.socket.pending()).toEqual([]);
+    // The server stops answering, then closes the socket because the token expired.
+    t.server.ignoreFrames = true;
+    const unacked = {
+      ...acked,
+      client_message_id: "44444444-4444-4444-8444-444444444444",
+      content: "In flight",
+    };
+    t.socket.send(unacked);
+    expect(t.socket.pending()).toEqual([unacked.client_message_id]);
+    t.server.ignoreFrames = false;
+    t.expireToken();
+    first.drop(4401);
+    await settle();
+
+    expect(t.refresh).toHaveBeenCalledTimes(1);
+    expect(t.server.sockets).toHaveLength(2);
+    const second = t.server.last;
+    expect(second.sent[0]).toEqual({ type: "auth", token: "access-2" });
+    // Resubscribed after the acknowledged message's seq; only the unacknowledged message is sent again.
+    expect(second.framesOf("subscribe")).toEqual([
+      { type: "subscribe", conversation_id: conversation.id, after_seq: 3 },
+    ]);
+    expect(second.framesOf("message.send")).toEqual([unacked]);
+    expect(t.socket.pending()).toEqual([]);
+    expect(t.socket.getSnapshot().state).toBe("open");
+    // The reply to the acknowledged message, written while the client was away, reaches it on the new socket.
+    const away = t.server.pendingReplies[0];
+    if (!away) throw new Error("the acknowledged message has a reply in progress");
+    t.server.streamReply(away.conversationId, away.replyId);
+    await settle();
+    const messages = t.backend.messagesOf(conversation.id);
+    expect(messages.filter((m) => m.role === "user").map((m) => m.content)).toEqual([
+      expect.any(String) as string,
+      acked.content,
+      unacked.content,
+    ]);
+    const finished = t.received.filter(
+      (event) =>
+        event.type === "message" && event.message.id === away.replyId && event.message.status === "complete",
+    );
+    expect(finished).toHaveLength(1);
+  });
+
   test("a refresh that fails stops the socket (the session signs out)", async () => {
     const t = setup({ auth: { refresh: () => Promise.resolve(false) } });
     active = t.socket;
