@@ -1,9 +1,9 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useMemo } from "react";
+import { useId, useMemo, useState } from "react";
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
-import { errorMessage } from "../../services/api";
 import { Button } from "../../components/ui/Button";
+import { authErrorMessage } from "./authError";
 import { Field } from "./Field";
 import { registerSchema, type RegisterValues } from "./schemas";
 
@@ -11,9 +11,13 @@ export interface RegisterFormProps {
   onSubmit: (values: RegisterValues) => Promise<void>;
 }
 
-/** Name, email and a password of 12 or more characters. */
+/** Name, email and a password of 12 or more characters; a server error shows as in SignInForm. */
 export function RegisterForm({ onSubmit }: RegisterFormProps) {
   const { t } = useTranslation();
+  const serverErrorId = useId();
+  // Each refusal gets a new alert element (keyed by this count), so a screen reader announces it even when its
+  // text is the same as the last one's.
+  const [refusals, setRefusals] = useState(0);
   const schema = useMemo(() => registerSchema(t), [t]);
   const {
     register,
@@ -29,7 +33,8 @@ export function RegisterForm({ onSubmit }: RegisterFormProps) {
     try {
       await onSubmit(values);
     } catch (error) {
-      setError("root.server", { message: errorMessage(error) });
+      setError("root.server", { message: authErrorMessage(error, t) });
+      setRefusals((count) => count + 1);
     }
   });
 
@@ -53,11 +58,21 @@ export function RegisterForm({ onSubmit }: RegisterFormProps) {
         {...register("password")}
       />
       {errors.root?.server ? (
-        <p role="alert" className="text-danger bg-danger-soft rounded-md px-3 py-2">
+        <p
+          key={refusals}
+          id={serverErrorId}
+          role="alert"
+          className="text-danger bg-danger-soft rounded-md px-3 py-2"
+        >
           {errors.root.server.message}
         </p>
       ) : null}
-      <Button type="submit" variant="primary" disabled={isSubmitting}>
+      <Button
+        type="submit"
+        variant="primary"
+        disabled={isSubmitting}
+        aria-describedby={errors.root?.server ? serverErrorId : undefined}
+      >
         {isSubmitting ? t("auth.registering") : t("auth.register")}
       </Button>
     </form>

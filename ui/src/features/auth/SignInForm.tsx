@@ -1,9 +1,9 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useMemo } from "react";
+import { useId, useMemo, useState } from "react";
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
-import { errorMessage } from "../../services/api";
 import { Button } from "../../components/ui/Button";
+import { authErrorMessage } from "./authError";
 import { Field } from "./Field";
 import { signInSchema, type SignInValues } from "./schemas";
 
@@ -11,9 +11,16 @@ export interface SignInFormProps {
   onSubmit: (values: SignInValues) => Promise<void>;
 }
 
-/** Email and password. Errors sit under each field; a server error shows above the button. */
+/**
+ * Email and password. Errors sit under each field; a server error shows above the button as an alert, and the
+ * button stays usable (a throttle is per account) and describes itself with it, so focus on it reads the wait.
+ */
 export function SignInForm({ onSubmit }: SignInFormProps) {
   const { t } = useTranslation();
+  const serverErrorId = useId();
+  // Each refusal gets a new alert element (keyed by this count), so a screen reader announces it even when its
+  // text is the same as the last one's.
+  const [refusals, setRefusals] = useState(0);
   const schema = useMemo(() => signInSchema(t), [t]);
   const {
     register,
@@ -26,7 +33,8 @@ export function SignInForm({ onSubmit }: SignInFormProps) {
     try {
       await onSubmit(values);
     } catch (error) {
-      setError("root.server", { message: errorMessage(error) });
+      setError("root.server", { message: authErrorMessage(error, t) });
+      setRefusals((count) => count + 1);
     }
   });
 
@@ -48,11 +56,21 @@ export function SignInForm({ onSubmit }: SignInFormProps) {
         {...register("password")}
       />
       {errors.root?.server ? (
-        <p role="alert" className="text-danger bg-danger-soft rounded-md px-3 py-2">
+        <p
+          key={refusals}
+          id={serverErrorId}
+          role="alert"
+          className="text-danger bg-danger-soft rounded-md px-3 py-2"
+        >
           {errors.root.server.message}
         </p>
       ) : null}
-      <Button type="submit" variant="primary" disabled={isSubmitting}>
+      <Button
+        type="submit"
+        variant="primary"
+        disabled={isSubmitting}
+        aria-describedby={errors.root?.server ? serverErrorId : undefined}
+      >
         {isSubmitting ? t("auth.signingIn") : t("auth.signIn")}
       </Button>
     </form>
