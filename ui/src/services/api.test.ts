@@ -139,22 +139,25 @@ describe("api client", () => {
   test.each([
     ["sign-in", "login", "too_many_attempts"],
     ["register", "register", "rate_limited"],
-  ] as const)("a 429 on %s is thrown at once with its Retry-After, not retried", async (_name, path, code) => {
-    const sleep = vi.fn(() => Promise.resolve());
-    const services = createTestServices({ auth: "signedOut", sleep });
-    let calls = 0;
-    server.use(
-      http.post(`*/api/v1/auth/${path}`, () => {
-        calls += 1;
-        return errorResponse(429, code, { "Retry-After": "900" });
-      }),
-    );
-    const body = { email: "ada@example.com", password: "a long password", display_name: "Ada" };
-    const call = path === "login" ? services.api.login(body) : services.api.register(body);
-    await expect(call).rejects.toMatchObject({ status: 429, code, retryAfterSeconds: 900 });
-    expect(calls).toBe(1);
-    expect(sleep).not.toHaveBeenCalled();
-  });
+  ] as const)(
+    "a 429 on %s is thrown at once with its Retry-After, not retried",
+    async (_name, path, code) => {
+      const sleep = vi.fn(() => Promise.resolve());
+      const services = createTestServices({ auth: "signedOut", sleep });
+      let calls = 0;
+      server.use(
+        http.post(`*/api/v1/auth/${path}`, () => {
+          calls += 1;
+          return errorResponse(429, code, { "Retry-After": "900" });
+        }),
+      );
+      const body = { email: "ada@example.com", password: "a long password", display_name: "Ada" };
+      const call = path === "login" ? services.api.login(body) : services.api.register(body);
+      await expect(call).rejects.toMatchObject({ status: 429, code, retryAfterSeconds: 900 });
+      expect(calls).toBe(1);
+      expect(sleep).not.toHaveBeenCalled();
+    },
+  );
 
   test("a 429 on another auth endpoint (guest) is still waited out and retried once", async () => {
     const sleep = vi.fn(() => Promise.resolve());
