@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response, status
 from serve import errors, schemas
 from serve.api.conversations import ERRORS
 from serve.api.deps import ChatDep, CurrentUser, SessionDep, StateDep
+from serve.chat import service
 from serve.chat.service import load_owned
 from serve.chat.views import message_view
 from serve.storage import conversations as conversation_store
@@ -42,10 +43,14 @@ async def send_message(
         raise errors.PayloadTooLarge(
             "The message is too long.", details={"max": state.settings.chat.max_content_chars}
         )
-    submitted = await chat.submit(caller, conversation_id, body.client_message_id, body.content)
-    if submitted.created:
-        await chat.announce(submitted, origin=None)
-        state.runner.start(submitted.reply.id)
+    submitted = await service.send_message(
+        chat=chat,
+        runner=state.runner,
+        caller=caller,
+        conversation_id=conversation_id,
+        client_message_id=body.client_message_id,
+        content=body.content,
+    )
     if submitted.reply.status == "streaming":
         await state.runner.wait(submitted.reply.id, state.settings.chat.turn_timeout_s + 5)
     async with state.sessions() as session:

@@ -25,7 +25,7 @@ from starlette.types import Message
 from serve import errors, metrics
 from serve.api.ws_limits import TokenBucket, per_minute
 from serve.chat.broker import Subscription
-from serve.chat.service import load_owned
+from serve.chat.service import Submitted, load_owned, send_message
 from serve.chat.views import message_view
 from serve.frames import (
     AckEvent,
@@ -312,17 +312,22 @@ class ChatSocket:
                     frame.client_message_id,
                 )
                 return
-        # Shielded: a socket dropped mid-store must not cancel a database transaction half-way (it would hold
-        # SQLite's write lock until the connection is collected); the store completes and a resend finds it.
-        submitted = await asyncio.shield(
-            self.state.chat.submit(self.caller, frame.conversation_id, frame.client_message_id, frame.content)
+
+        def ack(stored: Submitted) -> None:
+            event = AckEvent(client_message_id=frame.client_message_id, message=stored.message)
+            self.send(event.model_dump(mode="json"))
+
+        submitted = await send_message(
+            chat=self.state.chat,
+            runner=self.state.runner,
+            caller=self.caller,
+            conversation_id=frame.conversation_id,
+            client_message_id=frame.client_message_id,
+            content=frame.content,
+            ack=ack,
+            origin=self.id,
         )
-        ack = AckEvent(client_message_id=frame.client_message_id, message=submitted.message)
-        self.send(ack.model_dump(mode="json"))
-        if submitted.created:
-            await self.state.chat.announce(submitted, origin=self.id)
-            self.state.runner.start(submitted.reply.id)
-        elif submitted.reply.status != "streaming":
+        if not submitted.created and submitted.reply.status != "streaming":
             # A resend of an answered message: give this socket the stored reply again.
             self.send(MessageEvent(message=submitted.reply).model_dump(mode="json"))
 

@@ -1,5 +1,7 @@
 """Chat operations shared by REST and WebSocket: send (idempotent), escalate, close, and their events.
 
+`send_message` is the one send path both routes take: store → ack → announce → run.
+
 A send stores the user message and the assistant reply's placeholder (status `streaming`, leased) in one
 transaction; only after that commit is the message acknowledged. From then on the reply is a durable job that the
 turn runner (or, after a crash, the sweeper) completes exactly once. The placeholder is leased to this replica's
@@ -9,8 +11,11 @@ sweeper takes the reply over.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -36,6 +41,44 @@ class Submitted:
     reply: schemas.Message
     created: bool
     conversation: schemas.Conversation | None = None
+
+
+class TurnStarter(Protocol):
+    """What the send path needs of the turn runner (serve/chat/runner.py): start the reply's turn."""
+
+    def start(self, reply_id: uuid.UUID) -> None: ...
+
+
+async def send_message(
+    *,
+    chat: ChatService,
+    runner: TurnStarter,
+    caller: Claims,
+    conversation_id: uuid.UUID,
+    client_message_id: uuid.UUID,
+    content: str,
+    ack: Callable[[Submitted], None] | None = None,
+    origin: str | None = None,
+) -> Submitted:
+    """The one send path, for the WebSocket and REST routes alike: store the message and its leased reply
+    placeholder (idempotent), acknowledge it (`ack`: the WebSocket's `ack` event; REST answers once the reply is
+    done), tell the conversation's other sockets (`origin`, the sending socket, is skipped), start the turn.
+
+    Shielded from the caller's cancellation (a dropped socket, a client gone): a transaction cancelled half-way
+    would hold SQLite's write lock until its connection is collected, and a message stored but never announced
+    or started would wait for the sweeper. A resend finds what the first send stored.
+    """
+
+    async def store_ack_announce_run() -> Submitted:
+        submitted = await chat.submit(caller, conversation_id, client_message_id, content)
+        if ack is not None:
+            ack(submitted)
+        if submitted.created:
+            await chat.announce(submitted, origin)
+            runner.start(submitted.reply.id)
+        return submitted
+
+    return await asyncio.shield(store_ack_announce_run())
 
 
 async def load_owned(
