@@ -28,6 +28,8 @@ export type paths = {
      * Ready
      * @description Database (and Redis) reachable, every deployment answering through the conversation graph, and every
      *     deployment serving in the eyes of Ray Serve's controller (`serve:<name>` checks, only on a cluster).
+     *
+     *     `checks` is empty for callers who may not see the details (see the module docstring).
      */
     get: operations["ready_api_ready_get"];
     put?: never;
