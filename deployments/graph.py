@@ -230,16 +230,18 @@ class ConversationGraph:
         if route == "answer":
             mark = time.perf_counter()
             query = _retrieval_query(request)
+            # Searched in the reply's language: the message's own when the detector is sure of it, else the one the
+            # customer picked in the UI (so a short or ambiguous message is ranked in that language's terms).
             if query == request.text and understood.get("embedding"):
                 # The message was embedded once, by nlp: retrieval searches with that vector.
                 found = await self._retrieval.search.remote(
                     query,
                     vector=understood["embedding"],
                     embedder=understood.get("embedder"),
-                    language=understood["language"]["code"],
+                    language=language,
                 )
             else:
-                found = await self._retrieval.search.remote(query, language=understood["language"]["code"])
+                found = await self._retrieval.search.remote(query, language=language)
             timings.retrieval_ms = _ms(mark)
             index_version = found["index_version"]
             min_score = float(found["min_score"])
