@@ -167,10 +167,19 @@ async def failover(request: dict[str, Any], turns: int) -> list[tuple[float, str
     return samples
 
 
+def _rate(block: dict[str, Any]) -> str:
+    return "-" if block["rate"] is None else f"{block['rate']:.3f}"
+
+
 def eval_side_by_side(engine_name: str, sample: int) -> None:
-    chains = [["grounded"], [engine_name], [engine_name, "grounded"]]
-    rows = []
-    for chain in chains:
+    """Each chain's row is printed as soon as its run ends (a slow model's run can take most of an hour)."""
+    print(f"\n## Answer quality on {sample} items of the evaluation set (`make eval SAMPLE={sample}`)")
+    print(
+        f"{'chain':28} {'key fact+cite':>13} {'English':>8} {'others':>8} {'handoff R':>9} "
+        f"{'Flesch>60':>9} {'turn p50':>9}  answers by engine",
+        flush=True,
+    )
+    for chain in [["grounded"], [engine_name], [engine_name, "grounded"]]:
         with tempfile.NamedTemporaryFile(suffix=".json") as out:
             env = {**os.environ, "CSAGENT_LLM__CHAIN": json.dumps(chain)}
             subprocess.run(
@@ -179,24 +188,15 @@ def eval_side_by_side(engine_name: str, sample: int) -> None:
                 check=True,
                 stdout=subprocess.DEVNULL,
             )
-            rows.append((" → ".join(chain), json.loads(Path(out.name).read_text(encoding="utf-8"))))
-    print(f"\n## Answer quality on {sample} items of the evaluation set (`make eval SAMPLE={sample}`)")
-    print(
-        f"{'chain':28} {'key fact+cite':>13} {'English':>8} {'others':>8} {'handoff R':>9} "
-        f"{'Flesch>60':>9} {'turn p50':>9}  answers by engine"
-    )
-    for name, report in rows:
-
-        def rate(block: dict[str, Any]) -> str:
-            return "-" if block["rate"] is None else f"{block['rate']:.3f}"
-
+            report = json.loads(Path(out.name).read_text(encoding="utf-8"))
         handoff = report["kinds"].get("handoff", {}).get("recall")
         plain = report["flesch_english_plain_share"]
         print(
-            f"{name:28} {rate(report['key_fact_with_citation']):>13} {rate(report['key_fact_english']):>8} "
-            f"{rate(report['key_fact_non_english']):>8} {'-' if handoff is None else f'{handoff:.3f}':>9} "
-            f"{'-' if plain is None else f'{plain:.3f}':>9} {report['latency_ms'].get('p50') or 0:7.0f}ms  "
-            f"{report['models']}"
+            f"{' → '.join(chain):28} {_rate(report['key_fact_with_citation']):>13} "
+            f"{_rate(report['key_fact_english']):>8} {_rate(report['key_fact_non_english']):>8} "
+            f"{'-' if handoff is None else f'{handoff:.3f}':>9} {'-' if plain is None else f'{plain:.3f}':>9} "
+            f"{report['latency_ms'].get('p50') or 0:7.0f}ms  {report['models']}",
+            flush=True,
         )
 
 
