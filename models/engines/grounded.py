@@ -28,9 +28,10 @@ _SECTION_SPREAD = 0.08
 # A second article is quoted only when it scores nearly as well as the best one, and only its lines above the floor.
 _OTHER_ARTICLE_SPREAD = 0.03
 _FLOOR = 0.35
-# The text is all there at once: a few large pieces still stream, and each piece costs a hop through every Serve
-# deployment on the way (llm → graph → ingress) plus a WebSocket frame, so fewer pieces cost less CPU a turn.
-_WORDS_PER_CHUNK = 48
+# The text is all there at once. Each piece costs a hop through every Serve deployment on the way (llm → graph →
+# ingress) plus a WebSocket frame, so pieces are fewer than a model's tokens; a short answer still arrives in several
+# (the UI's e2e test sees it grow on screen; at 48 words a short answer came in 2 and did not).
+_WORDS_PER_CHUNK = 16
 
 
 class Selected(BaseModel):
