@@ -269,10 +269,10 @@ async def _rest_saturation(port: int, concurrency: int, turns: int) -> tuple[flo
     async def client(number: int) -> None:
         nonlocal remaining, failures
         async with _httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=120) as http:
-            started = await http.post("/api/v1/auth/guest", json={})
-            if started.status_code != 201:
-                raise RuntimeError(f"guest start refused: {started.status_code} {started.text[:300]}")
-            headers = {"Authorization": f"Bearer {started.json()['access_token']}"}
+            guest = await http.post("/api/v1/auth/guest", json={})
+            if guest.status_code != 201:
+                raise RuntimeError(f"guest start refused: {guest.status_code} {guest.text[:300]}")
+            headers = {"Authorization": f"Bearer {guest.json()['access_token']}"}
             sent = 0
             conversation = ""
             while remaining > 0:
