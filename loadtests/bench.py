@@ -155,6 +155,17 @@ def start_cluster(
     raise RuntimeError("csagent up was not ready within 300 s")
 
 
+def stop_cluster(process: subprocess.Popen[bytes], database: Path) -> None:
+    """Stop what `start_cluster` started (SIGINT to its process group, SIGKILL after 60 s) and delete its database."""
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+    for path in database.parent.glob(database.name + "*"):
+        path.unlink(missing_ok=True)
+
+
 def cluster_memory_mib(root: int) -> float:
     """PSS of csagent's process and every Ray process it started (raylet, GCS, workers, dashboard)."""
     total = 0
@@ -410,13 +421,7 @@ def main() -> int:
         print("\n## Memory")
         print(f"idle cluster (csagent + Ray processes, PSS): {cluster_memory_mib(process.pid):.0f} MiB")
     finally:
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-        for path in database.parent.glob(database.name + "*"):
-            path.unlink(missing_ok=True)
+        stop_cluster(process, database)
     return 0
 
 

@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import json
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -30,7 +29,7 @@ from typing import Any
 
 import psutil
 
-from loadtests.bench import QUESTIONS, _free_port, _percentile, chat_turns, start_cluster
+from loadtests.bench import QUESTIONS, _free_port, _percentile, chat_turns, start_cluster, stop_cluster
 from loadtests.bench_pipeline import MULTILINGUAL
 
 #: A short, varied set: each question is one new conversation (no history), as in `make bench`.
@@ -126,13 +125,7 @@ def through_cluster(
         results = chat_turns(port, rounds, questions, timeout_s=300)
         memory = replica_memory_mib(process.pid, "ServeReplica:csagent:llm")
     finally:
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-        for path in database.parent.glob(database.name + "*"):
-            path.unlink(missing_ok=True)
+        stop_cluster(process, database)
     return results, memory
 
 
