@@ -34,6 +34,13 @@ class SubscribeFrame(_ClientFrame):
     after_seq: int = Field(default=0, ge=0, le=SEQ_MAX)
 
 
+class UnsubscribeFrame(_ClientFrame):
+    """Stop following a conversation (frees one of the socket's `chat.ws_max_subscriptions`); unknown ids are fine."""
+
+    type: Literal["unsubscribe"]
+    conversation_id: uuid.UUID
+
+
 class SendFrame(_ClientFrame):
     type: Literal["message.send"]
     conversation_id: uuid.UUID
@@ -52,7 +59,8 @@ class PingFrame(_ClientFrame):
 
 
 ClientFrame = Annotated[
-    AuthFrame | SubscribeFrame | SendFrame | TypingFrame | PingFrame, Field(discriminator="type")
+    AuthFrame | SubscribeFrame | UnsubscribeFrame | SendFrame | TypingFrame | PingFrame,
+    Field(discriminator="type"),
 ]
 client_frame_adapter: TypeAdapter[ClientFrame] = TypeAdapter(ClientFrame)
 

@@ -38,6 +38,7 @@ from serve.frames import (
     SendFrame,
     SubscribeFrame,
     TypingFrame,
+    UnsubscribeFrame,
     UserTypingEvent,
     client_frame_adapter,
 )
@@ -210,6 +211,8 @@ class ChatSocket:
             self.send(PongEvent().model_dump())
         elif isinstance(frame, SubscribeFrame):
             await self.subscribe(frame)
+        elif isinstance(frame, UnsubscribeFrame):
+            self.unsubscribe(frame)
         elif isinstance(frame, SendFrame):
             await self.message_send(frame)
         elif isinstance(frame, TypingFrame):
@@ -271,6 +274,11 @@ class ChatSocket:
                 after = rows[-1].seq
         task = asyncio.create_task(self._forward(subscription, replayed))
         self.subscriptions[frame.conversation_id] = (subscription, task)
+
+    def unsubscribe(self, frame: UnsubscribeFrame) -> None:
+        """Stop following a conversation; silent (no event) and idempotent, so it costs no rate-limit token."""
+        if frame.conversation_id in self.subscriptions:
+            self._unsubscribe(frame.conversation_id)
 
     async def _forward(self, subscription: Subscription, replayed: dict[int, str]) -> None:
         try:

@@ -46,18 +46,24 @@ JSON = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
     max_leaves=12,
 )
-TYPES = st.sampled_from(["auth", "subscribe", "message.send", "typing", "ping", "pong", "error", ""]) | TEXT
+TYPES = (
+    st.sampled_from(
+        ["auth", "subscribe", "unsubscribe", "message.send", "typing", "ping", "pong", "error", ""]
+    )
+    | TEXT
+)
 
 
 @st.composite
 def frame_dicts(draw: st.DrawFn, conversation_id: str) -> dict[str, Any]:
     """A frame of the contract, then as often as not broken: a field dropped, replaced by any JSON, or added."""
-    kind = draw(st.sampled_from(["auth", "subscribe", "message.send", "typing", "ping"]))
+    kind = draw(st.sampled_from(["auth", "subscribe", "unsubscribe", "message.send", "typing", "ping"]))
     # The real conversation only where a valid frame cannot start a turn (that would stream into later frames).
     ids = st.just(conversation_id) | st.uuids().map(str)
     fields: dict[str, dict[str, st.SearchStrategy[Any]]] = {
         "auth": {"token": st.text(min_size=1, max_size=40) | TEXT},
         "subscribe": {"conversation_id": ids, "after_seq": st.integers(min_value=0, max_value=2**31 - 1)},
+        "unsubscribe": {"conversation_id": ids},
         "message.send": {
             "conversation_id": st.uuids().map(str),
             "client_message_id": st.uuids().map(str),

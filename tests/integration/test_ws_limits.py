@@ -203,6 +203,10 @@ def test_a_socket_follows_a_bounded_number_of_conversations(make_client: AppFact
             }
             refused = _answer(ws, {"type": "subscribe", "conversation_id": chats[2]})
             assert refused["code"] == "too_many_subscriptions"
+            # Unsubscribing frees the slot (silently; twice is harmless), and the one refused is followed now.
+            for _ in range(2):
+                assert _answer(ws, {"type": "unsubscribe", "conversation_id": chats[0]}) == {"type": "pong"}
+            assert _answer(ws, {"type": "subscribe", "conversation_id": chats[2]}) == {"type": "pong"}
 
 
 def test_sockets_per_user_are_capped_and_freed_on_close(make_client: AppFactory) -> None:

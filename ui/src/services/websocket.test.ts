@@ -4,7 +4,7 @@ import { FakeBackend } from "../testing/backend";
 import { FakeChatServer, settle } from "../testing/fakeSocket";
 import { makeExchange, makeMessage } from "../testing/fixtures";
 import { ManualTimers } from "../testing/manualTimers";
-import { ChatSocket, type SocketAuth } from "./websocket";
+import { ChatSocket, MAX_WATCHED, type SocketAuth } from "./websocket";
 
 function setup(options: { random?: () => number; online?: boolean; auth?: Partial<SocketAuth> } = {}) {
   const backend = new FakeBackend();
@@ -305,6 +305,34 @@ describe("ChatSocket", () => {
     ]);
     // Nothing was replayed: nothing new.
     expect(t.received).toHaveLength(2);
+  });
+
+  test("follows at most MAX_WATCHED conversations: the oldest without unsent messages is unsubscribed", async () => {
+    const t = setup({ random: () => 0 });
+    active = t.socket;
+    t.server.ignoreFrames = true; // unanswered sends stay in the outbox
+    t.socket.start();
+    await settle();
+    const ids = Array.from({ length: MAX_WATCHED + 2 }, (_, index) => `c${String(index)}`);
+    t.socket.send({ type: "message.send", conversation_id: "c0", client_message_id: "m0", content: "hi" });
+    for (const id of ids.slice(0, MAX_WATCHED)) t.socket.watch(id, 0);
+    t.socket.watch("c1", 0); // used again: now the most recent
+    expect(t.server.last.framesOf("unsubscribe")).toEqual([]);
+    t.socket.watch(ids[MAX_WATCHED] ?? "", 0);
+    t.socket.watch(ids[MAX_WATCHED + 1] ?? "", 0);
+    // c0 has an unsent message and c1 was used again: c2 and c3 go.
+    expect(t.server.last.framesOf("unsubscribe")).toEqual([
+      { type: "unsubscribe", conversation_id: "c2" },
+      { type: "unsubscribe", conversation_id: "c3" },
+    ]);
+    expect(t.socket.isWatching("c0")).toBe(true);
+    expect(t.socket.isWatching("c2")).toBe(false);
+    t.socket.watch("c2", 0); // opened again: followed again
+    expect(t.server.last.framesOf("subscribe").at(-1)).toEqual({
+      type: "subscribe",
+      conversation_id: "c2",
+      after_seq: 0,
+    });
   });
 
   test("queues sends while closed and re-sends unacknowledged ones with the same client_message_id", async () => {

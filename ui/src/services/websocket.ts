@@ -20,6 +20,12 @@ export const BACKOFF_BASE_MS = 500;
 export const BACKOFF_CAP_MS = 30_000;
 export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_RESTARTING = 1012;
+/**
+ * Conversations followed at once. The server caps a socket's subscriptions (`chat.ws_max_subscriptions`, default 50);
+ * past this many the least recently opened one without unsent messages is unsubscribed (opening it again resumes
+ * it from the last seq held, so nothing is missed).
+ */
+export const MAX_WATCHED = 20;
 const CLOSE_NORMAL = 1000;
 
 /** The part of the browser WebSocket the manager uses; tests pass a fake. */
@@ -135,8 +141,21 @@ export class ChatSocket {
   watch(conversationId: string, afterSeq = 0): void {
     this.noteSeq(conversationId, afterSeq);
     const fresh = !this.watched.has(conversationId);
+    this.watched.delete(conversationId); // re-inserted last: the Set's order is the order of last use
     this.watched.add(conversationId);
     if (fresh && this.isReady()) this.transmit(this.subscribeFrame(conversationId));
+    if (fresh) this.forgetOldest();
+  }
+
+  /** Stop following the least recently watched conversations beyond MAX_WATCHED, never one with unsent messages. */
+  private forgetOldest(): void {
+    const pending = new Set([...this.outbox.values()].map((frame) => frame.conversation_id));
+    for (const conversationId of this.watched) {
+      if (this.watched.size <= MAX_WATCHED) return;
+      if (pending.has(conversationId)) continue;
+      this.watched.delete(conversationId);
+      if (this.isReady()) this.transmit({ type: "unsubscribe", conversation_id: conversationId });
+    }
   }
 
   isWatching(conversationId: string): boolean {

@@ -137,6 +137,9 @@ export class FakeChatServer {
         }
         break;
       }
+      case "unsubscribe":
+        socket.subscriptions.delete(frame.conversation_id);
+        break;
       case "message.send": {
         const { message, reply, created } = this.backend.submit(
           frame.conversation_id,

@@ -3,20 +3,22 @@
  * Frames of GET /api/v1/ws; see shared/contract.md.
  */
 export type CsagentWebSocketFrames = ClientFrame | ServerEvent;
-export type ClientFrame = AuthFrame | SubscribeFrame | SendFrame | TypingFrame | PingFrame;
+export type ClientFrame = AuthFrame | SubscribeFrame | UnsubscribeFrame | SendFrame | TypingFrame | PingFrame;
 export type Token = string;
 export type Type = "auth";
 export type AfterSeq = number;
 export type ConversationId = string;
 export type Type1 = "subscribe";
+export type ConversationId1 = string;
+export type Type2 = "unsubscribe";
 export type ClientMessageId = string;
 export type Content = string;
-export type ConversationId1 = string;
-export type Type2 = "message.send";
 export type ConversationId2 = string;
+export type Type3 = "message.send";
+export type ConversationId3 = string;
 export type State = "start" | "stop";
-export type Type3 = "typing";
-export type Type4 = "ping";
+export type Type4 = "typing";
+export type Type5 = "ping";
 export type ServerEvent =
   | AckEvent
   | AssistantTypingEvent
@@ -30,7 +32,7 @@ export type ServerEvent =
 export type ClientMessageId1 = string;
 export type ClientMessageId2 = string | null;
 export type Content1 = string;
-export type ConversationId3 = string;
+export type ConversationId4 = string;
 export type CreatedAt = string;
 export type Id = string;
 export type Meta =
@@ -75,20 +77,20 @@ export type TtftMs = number | null;
 export type Role = "user" | "assistant" | "agent" | "system";
 export type Seq = number;
 export type Status = "complete" | "streaming" | "failed";
-export type Type5 = "message.ack";
-export type ConversationId4 = string;
-export type State1 = "start" | "stop";
-export type Type6 = "assistant.typing";
+export type Type6 = "message.ack";
 export type ConversationId5 = string;
+export type State1 = "start" | "stop";
+export type Type7 = "assistant.typing";
+export type ConversationId6 = string;
 export type Delta = string;
 export type Index = number;
 export type MessageId = string;
-export type Type7 = "assistant.delta";
-export type ConversationId6 = string;
+export type Type8 = "assistant.delta";
+export type ConversationId7 = string;
 export type MessageId1 = string;
 export type Reason = string;
-export type Type8 = "assistant.reset";
-export type Type9 = "message";
+export type Type9 = "assistant.reset";
+export type Type10 = "message";
 export type Id2 = string;
 export type Number = string;
 export type Url1 = string | null;
@@ -99,15 +101,15 @@ export type Language1 = string;
 export type LastActivityAt = string;
 export type Status1 = "active" | "waiting" | "escalated" | "resolved" | "abandoned";
 export type Title1 = string;
-export type Type10 = "conversation.updated";
-export type ConversationId7 = string;
+export type Type11 = "conversation.updated";
+export type ConversationId8 = string;
 export type State2 = "start" | "stop";
-export type Type11 = "typing";
-export type Type12 = "pong";
+export type Type12 = "typing";
+export type Type13 = "pong";
 export type ClientMessageId3 = string | null;
 export type Code = string;
 export type Message1 = string;
-export type Type13 = "error";
+export type Type14 = "error";
 
 export interface AuthFrame {
   token: Token;
@@ -118,29 +120,36 @@ export interface SubscribeFrame {
   conversation_id: ConversationId;
   type: Type1;
 }
-export interface SendFrame {
-  client_message_id: ClientMessageId;
-  content: Content;
+/**
+ * Stop following a conversation (frees one of the socket's `chat.ws_max_subscriptions`); unknown ids are fine.
+ */
+export interface UnsubscribeFrame {
   conversation_id: ConversationId1;
   type: Type2;
 }
-export interface TypingFrame {
+export interface SendFrame {
+  client_message_id: ClientMessageId;
+  content: Content;
   conversation_id: ConversationId2;
-  state: State;
   type: Type3;
 }
-export interface PingFrame {
+export interface TypingFrame {
+  conversation_id: ConversationId3;
+  state: State;
   type: Type4;
+}
+export interface PingFrame {
+  type: Type5;
 }
 export interface AckEvent {
   client_message_id: ClientMessageId1;
   message: Message;
-  type: Type5;
+  type: Type6;
 }
 export interface Message {
   client_message_id: ClientMessageId2;
   content: Content1;
-  conversation_id: ConversationId3;
+  conversation_id: ConversationId4;
   created_at: CreatedAt;
   id: Id;
   meta: Meta;
@@ -205,33 +214,33 @@ export interface Tokens {
   [k: string]: number | undefined;
 }
 export interface AssistantTypingEvent {
-  conversation_id: ConversationId4;
+  conversation_id: ConversationId5;
   state: State1;
-  type: Type6;
+  type: Type7;
 }
 export interface DeltaEvent {
-  conversation_id: ConversationId5;
+  conversation_id: ConversationId6;
   delta: Delta;
   index: Index;
   message_id: MessageId;
-  type: Type7;
+  type: Type8;
 }
 /**
  * Discard what was streamed for this reply; deltas start again at index 0 (another engine answers afresh).
  */
 export interface ResetEvent {
-  conversation_id: ConversationId6;
+  conversation_id: ConversationId7;
   message_id: MessageId1;
   reason: Reason;
-  type: Type8;
+  type: Type9;
 }
 export interface MessageEvent {
   message: Message;
-  type: Type9;
+  type: Type10;
 }
 export interface ConversationUpdatedEvent {
   conversation: Conversation;
-  type: Type10;
+  type: Type11;
 }
 export interface Conversation {
   case: Case | null;
@@ -252,16 +261,16 @@ export interface Case {
  * Another participant (a second tab, later a human agent) is typing.
  */
 export interface UserTypingEvent {
-  conversation_id: ConversationId7;
+  conversation_id: ConversationId8;
   state: State2;
-  type: Type11;
+  type: Type12;
 }
 export interface PongEvent {
-  type: Type12;
+  type: Type13;
 }
 export interface ErrorEvent {
   client_message_id: ClientMessageId3;
   code: Code;
   message: Message1;
-  type: Type13;
+  type: Type14;
 }
