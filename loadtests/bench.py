@@ -155,13 +155,19 @@ def start_cluster(
     raise RuntimeError("csagent up was not ready within 300 s")
 
 
-def stop_cluster(process: subprocess.Popen[bytes], database: Path) -> None:
-    """Stop what `start_cluster` started (SIGINT to its process group, SIGKILL after 60 s) and delete its database."""
+def stop_process_group(process: subprocess.Popen[bytes], timeout_s: float = 60) -> None:
+    """SIGINT to the process group `start_cluster` (or any `start_new_session` child) made, SIGKILL after `timeout_s`."""
     os.killpg(process.pid, signal.SIGINT)
     try:
-        process.wait(timeout=60)
+        process.wait(timeout=timeout_s)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=timeout_s)
+
+
+def stop_cluster(process: subprocess.Popen[bytes], database: Path, timeout_s: float = 60) -> None:
+    """Stop what `start_cluster` started and delete its SQLite database (with its -wal and -shm files)."""
+    stop_process_group(process, timeout_s)
     for path in database.parent.glob(database.name + "*"):
         path.unlink(missing_ok=True)
 

@@ -42,7 +42,7 @@ import yaml
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import InvalidHandshake, WebSocketException
 
-from loadtests.bench import QUESTIONS, _free_port, start_cluster
+from loadtests.bench import QUESTIONS, _free_port, start_cluster, stop_process_group
 
 INGRESS_MARKER = "ServeReplica:csagent:ingress"
 STALL_S = 5.0  # no event for this long while a reply is due: subscribe again (a lost pub/sub event)
@@ -485,11 +485,7 @@ def main() -> int:
         return asyncio.run(chaos(args, port, psutil.Process(process.pid)))
     finally:
         if process is not None:
-            os.killpg(process.pid, signal.SIGINT)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+            stop_process_group(process)
         serve_config.unlink(missing_ok=True)
         asyncio.run(_admin(args.postgres_admin_url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
 

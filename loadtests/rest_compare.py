@@ -14,7 +14,6 @@ import asyncio
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import httpx
 
-from loadtests.bench import _free_port, _percentile, start_cluster
+from loadtests.bench import _free_port, _percentile, start_cluster, stop_process_group
 from loadtests.haproxy_env import haproxy_env
 
 # (name, method, path, JSON body)
@@ -204,8 +203,7 @@ def main() -> int:
         print(f"  Ray Serve (Serve / plain uvicorn)  = {served / unserved:.2f}")
     finally:
         for process in (cluster, bare, plain):
-            os.killpg(process.pid, signal.SIGINT)
-            process.wait(timeout=60)
+            stop_process_group(process)
         if "RAY_SERVE_HAPROXY_SERVER_STATE_BASE" in extra:
             shutil.rmtree(extra["RAY_SERVE_HAPROXY_SERVER_STATE_BASE"], ignore_errors=True)
         for path in Path("var").glob("bare-*.db*"):

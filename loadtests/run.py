@@ -6,12 +6,11 @@ Writes Locust's CSV and HTML report under var/loadtests/. CSAGENT_SCENARIO picks
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
-from loadtests.bench import _free_port, start_cluster
+from loadtests.bench import _free_port, start_cluster, stop_cluster
 from loadtests.slo import SLO_FILE, Objectives, check
 
 OUT = Path("var/loadtests")
@@ -52,10 +51,7 @@ def main() -> int:
             timeout=1800,
         )
     finally:
-        os.killpg(process.pid, signal.SIGINT)
-        process.wait(timeout=60)
-        for path in OUT.glob(database.name + "*"):
-            path.unlink(missing_ok=True)
+        stop_cluster(process, database)
     objectives = Objectives.model_validate(yaml.safe_load(SLO_FILE.read_text()))
     print(f"\nSLO check ({SLO_FILE.name}) for {prefix}_stats.csv; report: {prefix}.html")
     missed = check(Path(f"{prefix}_stats.csv"), objectives)

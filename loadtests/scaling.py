@@ -6,7 +6,6 @@ Replicas are counted from the cluster's own processes (`ServeReplica:csagent:<de
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import psutil
 
-from loadtests.bench import _free_port, start_cluster
+from loadtests.bench import _free_port, start_cluster, stop_cluster
 from loadtests.run import locust_command
 from serve.builder import DEPLOYMENT_NAMES
 
@@ -65,10 +64,7 @@ def main() -> int:
     finally:
         if locust.poll() is None:
             locust.terminate()
-        os.killpg(cluster.pid, signal.SIGINT)
-        cluster.wait(timeout=60)
-        for path in OUT.glob(database.name + "*"):
-            path.unlink(missing_ok=True)
+        stop_cluster(cluster, database)
     return 0
 
 

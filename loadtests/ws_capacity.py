@@ -28,7 +28,6 @@ import multiprocessing as mp
 import os
 import resource
 import shutil
-import signal
 import sys
 import tempfile
 import time
@@ -43,7 +42,7 @@ import yaml
 from redis.asyncio import Redis
 from websockets.asyncio.client import ClientConnection, connect
 
-from loadtests.bench import _free_port, _percentile, start_cluster
+from loadtests.bench import _free_port, _percentile, start_cluster, stop_cluster
 from loadtests.haproxy_env import haproxy_env
 from serve.chat.redis_broker import channel
 
@@ -302,13 +301,10 @@ def run(args: argparse.Namespace) -> None:
         ingress_end = _pss_mib(cluster.pid, "ServeReplica:csagent:ingress")
         print(f"ingress replica PSS after streaming {ingress_end:.0f} MiB")
     finally:
-        os.killpg(cluster.pid, signal.SIGINT)
-        cluster.wait(timeout=120)
+        stop_cluster(cluster, database, timeout_s=120)
         if "RAY_SERVE_HAPROXY_SERVER_STATE_BASE" in extra:
             shutil.rmtree(extra["RAY_SERVE_HAPROXY_SERVER_STATE_BASE"], ignore_errors=True)
         serve_config.unlink(missing_ok=True)
-        for path in database.parent.glob(database.name + "*"):
-            path.unlink(missing_ok=True)
 
 
 def main() -> int:
