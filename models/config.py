@@ -7,9 +7,11 @@ with a hand-written config gets the same checks and the same error messages.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -166,8 +168,14 @@ class RetrievalConfig(_UsesEmbedder):
     )
 
 
+# A version's own parameters may change anything but these (its name and version are the key, not parameters).
+_NOT_OVERRIDABLE = ("version", "versions")
+_VERSION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._+=/-]{0,99}$"
+
+
 class EngineSpec(_Strict):
-    """One entry of the model registry (config/models.yaml)."""
+    """One entry of the model registry (config/models.yaml): one engine name, its configured version, and any
+    further versions of it (`versions:`), each `name@version` immutable once it has been used."""
 
     kind: Literal["grounded", "local", "openai", "anthropic"] = Field(
         description=(
@@ -176,7 +184,17 @@ class EngineSpec(_Strict):
             "server, Ollama, Ray Serve LLM), `anthropic` the Messages API."
         )
     )
-    version: str = Field(description="Version string stored with every reply the engine writes.")
+    version: str = Field(
+        pattern=_VERSION_PATTERN,
+        description="The configured version (live until an admin promotes another): stored with every reply "
+        "the engine writes, `meta.model.version`.",
+    )
+    prompt_template: str | None = Field(
+        default=None,
+        max_length=100,
+        description="Version label of the prompt layout this version was tuned with (models/engines/prompt.py); "
+        "recorded in the version's fingerprint so a prompt change means a new version.",
+    )
     timeout_s: float = Field(
         default=30.0, gt=0, description="Whole-answer time limit before the chain falls back."
     )
@@ -232,6 +250,64 @@ class EngineSpec(_Strict):
     price_out_per_mtok: float = Field(
         default=0.0, ge=0, description="Price per 1M completion tokens (cost metric)."
     )
+    versions: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description=(
+            "Further versions of this engine: version → the parameters that differ from this entry's, e.g. "
+            "`versions: {'1.1': {max_sentences: 6}}` makes `grounded@1.1`. Quote version keys (YAML reads 1.10 as "
+            "the number 1.1). Once a version has served traffic or been evaluated its spec is fixed: change "
+            "anything and give it a new version."
+        ),
+    )
+
+    @field_validator("versions", mode="before")
+    @classmethod
+    def _quoted_keys(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            bad = [key for key in value if not isinstance(key, str)]
+            if bad:
+                raise ValueError(
+                    f"version keys must be strings: quote {bad} (YAML reads 1.10 as the number 1.1)"
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _versions_valid(self) -> EngineSpec:
+        for version, overrides in self.versions.items():
+            if version == self.version:
+                raise ValueError(f"versions lists {version!r}, the entry's own version: give it another")
+            fixed = [key for key in _NOT_OVERRIDABLE if key in overrides]
+            if fixed:
+                raise ValueError(f"version {version!r} may not set {fixed}: its key is its version")
+            self.at(version)  # validates the merged spec, naming the version on failure
+        return self
+
+    def version_names(self) -> list[str]:
+        """Every version of this engine: the configured one first, then `versions:` in file order."""
+        return [self.version, *self.versions]
+
+    def at(self, version: str | None = None) -> EngineSpec:
+        """The spec of one version (default: the configured one), with no `versions:` of its own."""
+        if version is None or version == self.version:
+            return self.model_copy(update={"versions": {}}) if self.versions else self
+        overrides = self.versions.get(version)
+        if overrides is None:
+            raise KeyError(version)
+        base = self.model_dump(exclude={"versions"}, exclude_unset=True)
+        try:
+            return EngineSpec.model_validate({**base, **overrides, "version": version})
+        except ValidationError as exc:
+            raise ValueError(f"version {version!r}: {exc}") from exc
+
+    def fingerprint(self) -> str:
+        """sha256 of this version's canonical JSON: what makes `name@version` immutable once used.
+
+        Only the values set in the registry count (defaults are left out), so a new optional field in a later
+        csagent release does not change the fingerprint of every version already in use.
+        """
+        data = self.at().model_dump(mode="json", exclude={"versions"}, exclude_defaults=True)
+        canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
 
     @model_validator(mode="after")
     def _kind_needs(self) -> EngineSpec:
@@ -277,6 +353,15 @@ class LLMConfig(_Strict):
         le=3600,
         description="Seconds an open breaker skips its engine; then one request probes it (success closes it).",
     )
+    promote_tolerance: float = Field(
+        default=0.02,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Evaluation gate of `promote`: a candidate may score at most this much below the live version (as a "
+            "fraction, 0.02 = 2 points) on key-fact accuracy and on hand-off recall."
+        ),
+    )
 
     @field_validator("chain")
     @classmethod
@@ -294,6 +379,30 @@ class LLMConfig(_Strict):
                 f"known engines: {sorted(self.engines)}"
             )
         return self
+
+    def spec(self, name: str, version: str | None = None) -> EngineSpec:
+        """The spec of `name@version` (default: the configured version); UnknownModel names what exists."""
+        entry = self.engines.get(name)
+        if entry is None:
+            raise UnknownModel(f"no engine named {name!r}; known engines: {sorted(self.engines)}")
+        try:
+            return entry.at(version)
+        except KeyError:
+            raise UnknownModel(
+                f"{name} has no version {version!r}; its versions: {entry.version_names()}"
+            ) from None
+
+
+class UnknownModel(LookupError):
+    """A name or `name@version` the registry does not hold."""
+
+
+def parse_model_ref(ref: str) -> tuple[str, str]:
+    """`"grounded@1.1"` → `("grounded", "1.1")`; a ref without both parts is a ValueError that shows the form."""
+    name, at, version = ref.partition("@")
+    if not (name and at and version):
+        raise ValueError(f"{ref!r} is not NAME@VERSION (e.g. grounded@1.1)")
+    return name, version
 
 
 class GraphConfig(_Strict):

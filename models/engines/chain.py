@@ -128,13 +128,18 @@ class EngineChain:
         breaker_failures: int = 3,
         breaker_reset_s: float = 30.0,
         clock: Clock = time.monotonic,
+        breakers: dict[str, CircuitBreaker] | None = None,
     ) -> None:
+        """`breakers` by engine name lets several chains share one breaker per engine version (the llm
+        deployment keeps a chain per set of routed versions); missing ones are made here."""
         if not engines:
             raise ValueError("the engine chain is empty")
         self.engines = engines
         self._clock = clock
+        given = breakers or {}
         self.breakers = {
-            engine.name: CircuitBreaker(breaker_failures, breaker_reset_s, clock) for engine, _ in engines
+            engine.name: given.get(engine.name) or CircuitBreaker(breaker_failures, breaker_reset_s, clock)
+            for engine, _ in engines
         }
         self.on_failure: FailureHook | None = None
 

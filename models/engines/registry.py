@@ -1,6 +1,7 @@
 """The model registry: engine specs from config/models.yaml turned into engine instances.
 
-Kinds: `grounded` (models/engines/grounded.py), `local` (llama.cpp, local_llm.py), `openai` (openai_engine.py: the
+Each entry is one engine name with its configured version and, under `versions:`, any further versions
+(`EngineSpec.at(version)` resolves one; `LLMConfig.spec(name, version)` looks it up). Kinds: `grounded` (models/engines/grounded.py), `local` (llama.cpp, local_llm.py), `openai` (openai_engine.py: the
 OpenAI API and every OpenAI-compatible server, including vLLM through Ray Serve LLM), `anthropic`
 (anthropic_engine.py).
 """
@@ -19,7 +20,8 @@ REGISTRY_FILE = PROJECT_ROOT / "config" / "models.yaml"
 
 
 def load_registry(path: Path = REGISTRY_FILE) -> dict[str, EngineSpec]:
-    """Engine specs by name; an invalid entry fails with the file, the name and pydantic's reason."""
+    """Engine specs by name, each with its `versions:`; an invalid entry or version fails with the file, the name
+    and pydantic's reason."""
     raw = yaml.safe_load(path.read_text()) or {}
     engines = raw.get("engines")
     if not isinstance(engines, dict) or not engines:
@@ -34,7 +36,9 @@ def load_registry(path: Path = REGISTRY_FILE) -> dict[str, EngineSpec]:
 
 
 def create_engine(name: str, spec: EngineSpec) -> Engine:
-    """Instantiate the adapter a spec names (imports stay lazy: no SDK is loaded for an unused kind)."""
+    """Instantiate the adapter a spec names (imports stay lazy: no SDK is loaded for an unused kind). A registry
+    entry runs its configured version; pass `entry.at(version)` for another."""
+    spec = spec.at()
     if spec.kind == "grounded":
         from models.engines.grounded import GroundedEngine
 
