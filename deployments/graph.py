@@ -167,8 +167,11 @@ class ConversationGraph:
             return bool(evidence)
         return any(p.score >= self.config.out_of_scope_evidence for p in evidence)
 
-    async def run_turn(self, turn: dict[str, Any]) -> AsyncGenerator[dict[str, Any], None]:
-        """Stream one turn's reply; see the module docstring for the events."""
+    async def run_turn(
+        self, turn: dict[str, Any], models: dict[str, dict[str, str | None]] | None = None
+    ) -> AsyncGenerator[dict[str, Any], None]:
+        """Stream one turn's reply; see the module docstring for the events. `models` names the engine version
+        per chain link the ingress routed this conversation to (a canary or the live one); passed on to llm."""
         request = _within_window(TurnRequest.model_validate(turn), self.config.history_messages)
         started = time.perf_counter()
         timings = Timings()
@@ -261,7 +264,7 @@ class ConversationGraph:
             )
             mark = time.perf_counter()
             start = ""
-            async for event in self._generate(generation):
+            async for event in self._generate(generation, models):
                 kind = event["type"]
                 if kind == "engine":
                     # Each engine's answer (the first, or the next after a reset) opens with its own opening:
@@ -338,7 +341,10 @@ class ConversationGraph:
             self._metrics.count("graph_escalation_suggestions", reason)
         yield {"type": "final", "content": content.strip(), "meta": meta.model_dump(), "failed": failed}
 
-    async def _generate(self, request: GenerationRequest) -> AsyncIterator[dict[str, Any]]:
+    async def _generate(
+        self, request: GenerationRequest, models: dict[str, dict[str, str | None]] | None
+    ) -> AsyncIterator[dict[str, Any]]:
         """The llm chain's stream, passed on as it comes (the chain guards drafts and takes back failed ones)."""
-        async for event in self._llm.options(stream=True).generate.remote(request.model_dump()):
+        routed = {"models": models} if models else {}
+        async for event in self._llm.options(stream=True).generate.remote(request.model_dump(), **routed):
             yield event

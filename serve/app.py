@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse
 
 from models.config import PROJECT_ROOT
-from serve.api import auth, conversations, health, messages, openai_compat, ws
+from serve.api import admin_models, auth, conversations, health, messages, openai_compat, ws
 from serve.api.deps import rate_limit
 from serve.body_limit import BodyLimitMiddleware
 from serve.chat.runner import GraphHandle
@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None, graph: GraphHandle | None = Non
     app.include_router(auth.router, prefix=API_PREFIX, dependencies=limited)
     app.include_router(conversations.router, prefix=API_PREFIX, dependencies=limited)
     app.include_router(messages.router, prefix=API_PREFIX, dependencies=limited)
+    app.include_router(admin_models.router, prefix=API_PREFIX, dependencies=limited)
     app.include_router(ws.router, prefix=API_PREFIX)
     app.include_router(openai_compat.router)
     _mount_ui(app, UI_DIST)

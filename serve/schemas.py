@@ -202,3 +202,118 @@ class ErrorDetail(WireModel):
 
 class ErrorBody(WireModel):
     error: ErrorDetail
+
+
+# Model lifecycle (admin role only): the registry's versions, their rollout stage, the evaluation gate, the audit.
+ModelStage = Literal["live", "canary", "available"]
+EngineName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+VersionName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class ModelScores(WireModel):
+    """A version's evaluation figures (`csagent models eval`), as fractions 0-1; what the promote gate compares."""
+
+    key_fact_accuracy: float | None = Field(description="Answers with the key fact and a citation.")
+    handoff_recall: float | None = Field(description="Hand-off items the version offered a person for.")
+    items: int = Field(description="Evaluation items the figures come from.")
+    figures: dict[str, float | None] = Field(
+        default_factory=dict,
+        description="The other figures of the run (refuse recall, intent, p50 latency…).",
+    )
+    evaluated_at: datetime
+
+
+class ModelVersion(WireModel):
+    """One `name@version` of the registry and where it stands."""
+
+    name: str
+    version: str
+    kind: str
+    stage: ModelStage
+    traffic_percent: int = Field(description="Share of new conversations it gets (live: 100 - canary).")
+    scores: ModelScores | None = None
+    in_chain: bool = Field(
+        description="Whether the engine is a link of `llm.chain` (else it gets no traffic)."
+    )
+    fingerprint: str = Field(description="sha256 of the version's spec as this server's registry holds it.")
+    changed: bool = Field(
+        description="The spec differs from the fingerprint recorded when the version was first used: the "
+        "version is refused until its spec is restored (or the change gets a new version)."
+    )
+    previous: bool = Field(description="The version `rollback` returns to (the live one before a promote).")
+
+
+class ModelList(WireModel):
+    engines: list[ModelVersion]
+
+
+class CanaryIn(_In):
+    name: EngineName
+    version: VersionName
+    percent: int = Field(ge=1, le=99, description="Share of new conversations, sticky per conversation.")
+    reason: Reason | None = None
+
+
+class PromoteIn(_In):
+    name: EngineName
+    version: VersionName
+    force: bool = Field(default=False, description="Promote despite the evaluation gate; needs a reason.")
+    reason: Reason | None = None
+
+    @model_validator(mode="after")
+    def _forced_needs_reason(self) -> PromoteIn:
+        if self.force and not self.reason:
+            raise PydanticCustomError(
+                "reason_required", "a forced promote needs a reason (it is written to the audit log)"
+            )
+        return self
+
+
+class RollbackIn(_In):
+    name: EngineName
+    reason: Reason | None = None
+
+
+class ScoresIn(_In):
+    """A version's evaluation, posted by `csagent models eval` (or any evaluation job)."""
+
+    name: EngineName
+    version: VersionName
+    fingerprint: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] = Field(
+        description="Fingerprint of the spec that was evaluated; refused when the server's registry differs."
+    )
+    key_fact_accuracy: Share
+    handoff_recall: Share
+    items: int = Field(ge=1, le=1_000_000)
+    figures: dict[Annotated[str, StringConstraints(max_length=100)], float | None] = Field(
+        default_factory=dict, max_length=100
+    )
+
+
+class GateMetric(WireModel):
+    """One row of the promote gate's comparison."""
+
+    metric: str
+    live: float | None
+    candidate: float | None
+    delta: float | None
+    passed: bool
+
+
+class AuditEntry(WireModel):
+    id: uuid.UUID
+    at: datetime
+    actor_id: uuid.UUID | None
+    actor_role: str
+    action: str
+    name: str
+    version: str | None = None
+    reason: str | None = None
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class AuditPage(WireModel):
+    items: list[AuditEntry]
+    next_cursor: str | None

@@ -29,6 +29,7 @@ from models.turn import HistoryItem, TurnRequest
 from serve import metrics
 from serve.chat.broker import Broker
 from serve.chat.lease import LeaseKeeper, LeaseLost, LeaseTerms
+from serve.chat.model_router import ModelRouter
 from serve.chat.views import conversation_view, message_view
 from serve.frames import (
     AssistantTypingEvent,
@@ -64,8 +65,11 @@ class TurnRunner:
         history_messages: int,
         turn_timeout_s: float,
         lease: LeaseTerms,
+        router: ModelRouter | None = None,
     ) -> None:
         self.sessions = sessions
+        # Which engine versions each turn uses (canary or live, sticky per conversation).
+        self.router = router or ModelRouter(sessions)
         self.broker = broker
         self.graph = graph
         self.history_messages = history_messages
@@ -116,8 +120,11 @@ class TurnRunner:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def _request(self, reply_id: uuid.UUID) -> tuple[TurnRequest, uuid.UUID, str] | None:
-        """The turn's input, its conversation and that conversation's status; None when nothing is pending."""
+    async def _request(
+        self, reply_id: uuid.UUID
+    ) -> tuple[TurnRequest, uuid.UUID, str, tuple[dict[str, str], bool]] | None:
+        """The turn's input, its conversation, that conversation's status, and its model pins with whether this is
+        its first turn (for routing); None when nothing is pending."""
         async with self.sessions() as session:
             reply = await message_store.get_message(session=session, message_id=reply_id)
             if reply is None or reply.status != "streaming" or reply.reply_to_id is None:
@@ -144,7 +151,34 @@ class TurnRunner:
                 if m.status == "complete"
             ],
         )
-        return turn, reply.conversation_id, conversation.status
+        return (
+            turn,
+            reply.conversation_id,
+            conversation.status,
+            (dict(conversation.model_pins or {}), question.seq == 1),
+        )
+
+    async def _models(
+        self, conversation_id: uuid.UUID, pins: dict[str, str], first_turn: bool
+    ) -> dict[str, dict[str, str | None]]:
+        """The engine versions this turn runs with (serve/chat/model_router.py), pinned on the conversation when
+        they change. A failure here never fails the turn: the llm deployment's configured versions answer."""
+        try:
+            routed = await self.router.route(
+                conversation_id=str(conversation_id), pins=pins, first_turn=first_turn
+            )
+            if routed.pins != pins:
+                async with transaction(self.sessions) as session:
+                    await conversation_store.set_model_pins(
+                        session=session, conversation_id=conversation_id, pins=routed.pins
+                    )
+        except Exception as exc:
+            logger.warning(
+                "model routing failed", extra={"conversation_id": str(conversation_id), "error": repr(exc)}
+            )
+            metrics.ERRORS.labels(code="model_routing_failed").inc()
+            return {}
+        return routed.models
 
     async def _run(self, reply_id: uuid.UUID, recovered: bool) -> None:
         started = time.perf_counter()
@@ -158,7 +192,7 @@ class TurnRunner:
         if loaded is None:
             return
         load_ms = (time.perf_counter() - started) * 1000
-        turn, conversation_id, status = loaded
+        turn, conversation_id, status, (pins, first_turn) = loaded
         if status == "resolved":
             # Closed before its turn ran (or its replica died): settle it once, without an engine.
             interrupted: dict[str, Any] = {"error": "interrupted", "reason": "conversation_closed"}
@@ -169,7 +203,8 @@ class TurnRunner:
             return
         try:
             async with LeaseKeeper(self.sessions, self.lease, reply_id):
-                final, streamed = await self._stream(reply_id, conversation_id, turn, recovered)
+                models = await self._models(conversation_id, pins, first_turn)
+                final, streamed = await self._stream(reply_id, conversation_id, turn, recovered, models)
         except LeaseLost:
             # Stalled past the lease and taken over: the new owner answers; this run stores nothing.
             logger.warning("turn lost its lease", extra={"reply_id": str(reply_id)})
@@ -194,7 +229,12 @@ class TurnRunner:
         )
 
     async def _stream(
-        self, reply_id: uuid.UUID, conversation_id: uuid.UUID, turn: TurnRequest, recovered: bool
+        self,
+        reply_id: uuid.UUID,
+        conversation_id: uuid.UUID,
+        turn: TurnRequest,
+        recovered: bool,
+        models: dict[str, dict[str, str | None]],
     ) -> tuple[dict[str, Any] | None, list[str]]:
         """Run the graph and publish its events; returns its `final` event (None when it failed) and the text."""
         await self.broker.publish(
@@ -209,7 +249,9 @@ class TurnRunner:
         streamed: list[str] = []
         try:
             async with asyncio.timeout(self.turn_timeout_s):
-                stream = self.graph.options(stream=True).run_turn.remote(turn.model_dump())
+                # `models` only when a rollout is stored: with none, the llm's configured versions answer.
+                routed = {"models": models} if models else {}
+                stream = self.graph.options(stream=True).run_turn.remote(turn.model_dump(), **routed)
                 async for event in stream:
                     if event["type"] == "delta":
                         delta = DeltaEvent(

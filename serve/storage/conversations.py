@@ -159,3 +159,10 @@ async def upsert_feedback(
     else:
         session.add(Feedback(message_id=message_id, user_id=user_id, rating=rating, comment=comment))
     await session.flush()
+
+
+async def set_model_pins(*, session: AsyncSession, conversation_id: uuid.UUID, pins: dict[str, str]) -> None:
+    """Pin the engine versions a conversation's turns use (sticky routing, serve/chat/model_router.py)."""
+    await session.execute(
+        update(Conversation).where(Conversation.id == conversation_id).values(model_pins=pins)
+    )

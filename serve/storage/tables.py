@@ -112,6 +112,9 @@ class Conversation(Base):
     language: Mapped[str] = mapped_column(String(35), default="en")
     title: Mapped[str] = mapped_column(String(120), default="New conversation")
     context: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The engine version each chain link answers this conversation with, chosen at its first turn (sticky):
+    # {engine name: version}. Empty until a rollout is stored (serve/chat/model_router.py).
+    model_pins: Mapped[dict[str, Any]] = mapped_column(default=dict)
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -167,3 +170,46 @@ class Feedback(Base):
     rating: Mapped[str] = mapped_column(String(10))
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ModelRollout(Base):
+    """Per engine name: the live version, the one `rollback` returns to, and the canary with its share."""
+
+    __tablename__ = "model_rollouts"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    live_version: Mapped[str] = mapped_column(String(100))
+    previous_version: Mapped[str | None] = mapped_column(String(100))
+    canary_version: Mapped[str | None] = mapped_column(String(100))
+    canary_percent: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ModelVersionRecord(Base):
+    """A `name@version` that has been used: its spec's fingerprint (immutable from then on) and its scores."""
+
+    __tablename__ = "model_versions"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    version: Mapped[str] = mapped_column(String(100), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    first_used_at: Mapped[datetime] = mapped_column(default=utcnow)
+    scores: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    evaluated_at: Mapped[datetime | None]
+
+
+class ModelAudit(Base):
+    """Every lifecycle action: who, when, what, on which version, why."""
+
+    __tablename__ = "model_audit"
+    __table_args__ = (Index("ix_model_audit_at", "at", "id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    actor_role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(100))
+    version: Mapped[str | None] = mapped_column(String(100))
+    reason: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -112,3 +112,20 @@ async def revoke_family(*, session: AsyncSession, family_id: uuid.UUID, now: dat
         .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
         .values(revoked_at=now or utcnow())
     )
+
+
+async def get_or_create_admin(*, session: AsyncSession, organization_id: uuid.UUID) -> User:
+    """The organisation's first admin, or a new one (`csagent admin token`: a script's identity). The admin made
+    here has no email or password: it signs in only through tokens made from the install's secret."""
+    found = await session.scalar(
+        select(User)
+        .where(User.organization_id == organization_id, User.role == "admin")
+        .order_by(User.created_at, User.id)
+        .limit(1)
+    )
+    if found is not None:
+        return found
+    admin = User(organization_id=organization_id, display_name="Admin", language="en", role="admin")
+    async with session.begin_nested():
+        session.add(admin)
+    return admin

@@ -40,6 +40,127 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/admin/audit": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Audit
+     * @description The lifecycle actions, newest first (who, when, what, on which version, why).
+     */
+    get: operations["audit_api_v1_admin_audit_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/admin/models": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List Models
+     * @description Every version of every engine: stage (live, canary, available), share of new conversations, scores.
+     */
+    get: operations["list_models_api_v1_admin_models_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/admin/models/canary": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Canary
+     * @description Send `percent` of new conversations to this version, sticky per conversation.
+     */
+    post: operations["canary_api_v1_admin_models_canary_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/admin/models/promote": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Promote
+     * @description Make this version live. 409 `eval_gate_failed` (the comparison in `details`) unless it was evaluated and
+     *     scores no worse than live beyond `llm.promote_tolerance`; `force` with a `reason` overrides.
+     */
+    post: operations["promote_api_v1_admin_models_promote_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/admin/models/rollback": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Rollback
+     * @description End the canary, or (with none) return to the previous live version: it takes all traffic again.
+     */
+    post: operations["rollback_api_v1_admin_models_rollback_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/admin/models/scores": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Scores
+     * @description Store a version's evaluation figures (`csagent models eval` posts them), read by the promote gate.
+     */
+    post: operations["scores_api_v1_admin_models_scores_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/auth/guest": {
     parameters: {
       query?: never;
@@ -306,6 +427,56 @@ export type paths = {
 export type webhooks = Record<string, never>;
 export type components = {
   schemas: {
+    /** AuditEntry */
+    AuditEntry: {
+      /** Action */
+      action: string;
+      /** Actor Id */
+      actor_id: string | null;
+      /** Actor Role */
+      actor_role: string;
+      /**
+       * At
+       * Format: date-time
+       */
+      at: string;
+      /** Details */
+      details: {
+        [key: string]: unknown;
+      };
+      /**
+       * Id
+       * Format: uuid
+       */
+      id: string;
+      /** Name */
+      name: string;
+      /** Reason */
+      reason: string | null;
+      /** Version */
+      version: string | null;
+    };
+    /** AuditPage */
+    AuditPage: {
+      /** Items */
+      items: components["schemas"]["AuditEntry"][];
+      /** Next Cursor */
+      next_cursor: string | null;
+    };
+    /** CanaryIn */
+    CanaryIn: {
+      /** Name */
+      name: string;
+      /**
+       * Percent
+       * @description Share of new conversations, sticky per conversation.
+       */
+      percent: number;
+      /** Reason */
+      reason?: string | null;
+      /** Version */
+      version: string;
+    };
     /** Case */
     Case: {
       /**
@@ -570,10 +741,106 @@ export type components = {
       /** Items */
       items: components["schemas"]["Message"][];
     };
+    /** ModelList */
+    ModelList: {
+      /** Engines */
+      engines: components["schemas"]["ModelVersion"][];
+    };
     /** ModelMeta */
     ModelMeta: {
       /** Name */
       name: string;
+      /** Version */
+      version: string;
+    };
+    /**
+     * ModelScores
+     * @description A version's evaluation figures (`csagent models eval`), as fractions 0-1; what the promote gate compares.
+     */
+    ModelScores: {
+      /**
+       * Evaluated At
+       * Format: date-time
+       */
+      evaluated_at: string;
+      /**
+       * Figures
+       * @description The other figures of the run (refuse recall, intent, p50 latency…).
+       */
+      figures: {
+        [key: string]: number | null;
+      };
+      /**
+       * Handoff Recall
+       * @description Hand-off items the version offered a person for.
+       */
+      handoff_recall: number | null;
+      /**
+       * Items
+       * @description Evaluation items the figures come from.
+       */
+      items: number;
+      /**
+       * Key Fact Accuracy
+       * @description Answers with the key fact and a citation.
+       */
+      key_fact_accuracy: number | null;
+    };
+    /**
+     * ModelVersion
+     * @description One `name@version` of the registry and where it stands.
+     */
+    ModelVersion: {
+      /**
+       * Changed
+       * @description The spec differs from the fingerprint recorded when the version was first used: the version is refused until its spec is restored (or the change gets a new version).
+       */
+      changed: boolean;
+      /**
+       * Fingerprint
+       * @description sha256 of the version's spec as this server's registry holds it.
+       */
+      fingerprint: string;
+      /**
+       * In Chain
+       * @description Whether the engine is a link of `llm.chain` (else it gets no traffic).
+       */
+      in_chain: boolean;
+      /** Kind */
+      kind: string;
+      /** Name */
+      name: string;
+      /**
+       * Previous
+       * @description The version `rollback` returns to (the live one before a promote).
+       */
+      previous: boolean;
+      scores: components["schemas"]["ModelScores"] | null;
+      /**
+       * Stage
+       * @enum {string}
+       */
+      stage: "live" | "canary" | "available";
+      /**
+       * Traffic Percent
+       * @description Share of new conversations it gets (live: 100 - canary).
+       */
+      traffic_percent: number;
+      /** Version */
+      version: string;
+    };
+    /** PromoteIn */
+    PromoteIn: {
+      /**
+       * Force
+       * @description Promote despite the evaluation gate; needs a reason.
+       * @default false
+       */
+      force: boolean;
+      /** Name */
+      name: string;
+      /** Reason */
+      reason?: string | null;
       /** Version */
       version: string;
     };
@@ -657,6 +924,38 @@ export type components = {
       };
       /** Ttft Ms */
       ttft_ms: number | null;
+    };
+    /** RollbackIn */
+    RollbackIn: {
+      /** Name */
+      name: string;
+      /** Reason */
+      reason?: string | null;
+    };
+    /**
+     * ScoresIn
+     * @description A version's evaluation, posted by `csagent models eval` (or any evaluation job).
+     */
+    ScoresIn: {
+      /** Figures */
+      figures?: {
+        [key: string]: number | null;
+      };
+      /**
+       * Fingerprint
+       * @description Fingerprint of the spec that was evaluated; refused when the server's registry differs.
+       */
+      fingerprint: string;
+      /** Handoff Recall */
+      handoff_recall: number;
+      /** Items */
+      items: number;
+      /** Key Fact Accuracy */
+      key_fact_accuracy: number;
+      /** Name */
+      name: string;
+      /** Version */
+      version: string;
     };
     /** SentimentMeta */
     SentimentMeta: {
@@ -798,6 +1097,469 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["Readiness"];
+        };
+      };
+    };
+  };
+  audit_api_v1_admin_audit_get: {
+    parameters: {
+      query?: {
+        cursor?: string | null;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AuditPage"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  list_models_api_v1_admin_models_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ModelList"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  canary_api_v1_admin_models_canary_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["CanaryIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ModelList"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  promote_api_v1_admin_models_promote_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PromoteIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ModelList"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  rollback_api_v1_admin_models_rollback_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["RollbackIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ModelList"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  scores_api_v1_admin_models_scores_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ScoresIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ModelList"];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
         };
       };
     };
