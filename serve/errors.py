@@ -97,6 +97,28 @@ class ServiceUnavailable(ApiError):
     status, code, message = 503, "service_unavailable", "The service is not ready. Try again shortly."
 
 
+OVERLOAD_RETRY_AFTER_S = 2
+OVERLOAD_MESSAGE = "The service is busy. Try again shortly."
+
+
+def overloaded(exc: BaseException) -> bool:
+    """Whether a store could not answer in time: 503 `service_unavailable` (try again), not a 500 (a bug).
+
+    The database pool ran dry or SQLite's lock wait ran out under load, PostgreSQL or Redis refused or dropped the
+    connection (a restart). Nothing was acknowledged, so sending the same request again is safe.
+    """
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+    from sqlalchemy.exc import DBAPIError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+    if isinstance(exc, PoolTimeoutError | OperationalError | RedisConnectionError | RedisTimeoutError):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, ConnectionError)  # asyncpg's connect refused or reset
+
+
 def error_body(
     code: str, message: str, request_id: str | None, details: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -199,6 +221,12 @@ def install_error_handlers(app: FastAPI) -> None:
         # request id and security headers only if it sets them itself.
         request_id = _request_id(request) or new_request_id(request.headers.get("x-request-id", ""))
         request.state.request_id = request_id
+        if overloaded(exc):
+            logging.getLogger("csagent.errors").warning(
+                "store overloaded or unreachable: %r", exc, extra={"request_id": request_id}
+            )
+            headers = response_headers(request_id) | {"Retry-After": str(OVERLOAD_RETRY_AFTER_S)}
+            return _respond(request, 503, ServiceUnavailable.code, OVERLOAD_MESSAGE, headers=headers)
         logging.getLogger("csagent.errors").exception("unhandled error", extra={"request_id": request_id})
         return _respond(
             request,

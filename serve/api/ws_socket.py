@@ -201,9 +201,16 @@ class ChatSocket:
                 await self.dispatch(frame)
         except errors.ApiError as exc:
             self.error(exc.code, exc.message, _client_id(frame))
-        except Exception:
+        except Exception as exc:
             kind = frame.type if frame is not None else "unparsed"
-            logger.exception("websocket frame failed", extra={"request_id": self.request_id, "frame": kind})
+            extra = {"request_id": self.request_id, "frame": kind}
+            if errors.overloaded(exc):
+                logger.warning(
+                    "websocket frame failed: store overloaded or unreachable: %r", exc, extra=extra
+                )
+                self.error(errors.ServiceUnavailable.code, errors.OVERLOAD_MESSAGE, _client_id(frame))
+                return
+            logger.exception("websocket frame failed", extra=extra)
             self.error("internal_error", "Something went wrong on our side; try again.", _client_id(frame))
 
     async def dispatch(self, frame: ClientFrame) -> None:
@@ -251,29 +258,38 @@ class ChatSocket:
         # Subscribe before reading the replay, so events published meanwhile are queued, then dropped if the
         # replay already carried them (same seq, same final state).
         subscription = self.state.broker.subscribe(frame.conversation_id)
-        await self.state.broker.ready(subscription)
-        replayed: dict[int, str] = {}
-        after = frame.after_seq
-        async with self.state.sessions() as session:
-            while True:
-                rows = await message_store.list_messages(
-                    session=session,
-                    conversation_id=frame.conversation_id,
-                    after_seq=after,
-                    limit=_REPLAY_PAGE,
-                )
-                for row in rows:
-                    replayed[row.seq] = row.status
-                    if not await self.send_paced(
-                        MessageEvent(message=message_view(row)).model_dump(mode="json")
-                    ):
-                        subscription.close()
-                        return
-                if len(rows) < _REPLAY_PAGE:
-                    break
-                after = rows[-1].seq
+        try:
+            await self.state.broker.ready(subscription)
+            replayed = await self._replay(frame.conversation_id, frame.after_seq)
+        except BaseException:
+            subscription.close()
+            raise
+        if replayed is None:  # the reader fell behind: the socket is closing
+            subscription.close()
+            return
         task = asyncio.create_task(self._forward(subscription, replayed))
         self.subscriptions[frame.conversation_id] = (subscription, task)
+
+    async def _replay(self, conversation_id: uuid.UUID, after_seq: int) -> dict[int, str] | None:
+        """Send the stored messages after `after_seq` a page at a time: {seq: status} sent, None if the reader fell behind.
+
+        A page is read and its connection returned to the pool before the sends, which may wait up to
+        `chat.ws_send_timeout_s` for a slow reader: slow readers must not hold the database pool.
+        """
+        replayed: dict[int, str] = {}
+        while True:
+            async with self.state.sessions() as session:
+                rows = await message_store.list_messages(
+                    session=session, conversation_id=conversation_id, after_seq=after_seq, limit=_REPLAY_PAGE
+                )
+                page = [message_view(row) for row in rows]
+            for message in page:
+                replayed[message.seq] = message.status
+                if not await self.send_paced(MessageEvent(message=message).model_dump(mode="json")):
+                    return None
+            if len(page) < _REPLAY_PAGE:
+                return replayed
+            after_seq = page[-1].seq
 
     def unsubscribe(self, frame: UnsubscribeFrame) -> None:
         """Stop following a conversation; silent (no event) and idempotent, so it costs no rate-limit token."""

@@ -11,6 +11,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
+import sqlalchemy.exc
 from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
@@ -189,6 +190,31 @@ def test_subscribe_and_typing_have_their_own_limits(make_client: AppFactory) -> 
             assert _answer(ws, subscribe) == {"type": "pong"}
             assert _answer(ws, typing) == {"type": "pong"}
             assert _answer(ws, subscribe)["code"] == "rate_limited"
+
+
+def test_a_store_that_cannot_answer_in_time_gets_service_unavailable_and_the_socket_stays(
+    make_client: AppFactory,
+) -> None:
+    with make_client() as client:
+        session = guest(client)
+        chat = conversation(client, session)
+        state = client.app.state.csagent  # type: ignore[attr-defined]
+
+        async def pool_exhausted(*args: object) -> None:
+            raise sqlalchemy.exc.TimeoutError("QueuePool limit of size 10 overflow 10 reached")
+
+        state.chat.submit = pool_exhausted
+        cid = str(uuid.uuid4())
+        send = {
+            "type": "message.send",
+            "conversation_id": chat["id"],
+            "client_message_id": cid,
+            "content": "hi",
+        }
+        with _ws(client, session) as ws:
+            error = _answer(ws, send)
+            assert error["code"] == "service_unavailable" and error["client_message_id"] == cid
+            assert _answer(ws, {"type": "ping"}) == {"type": "pong"}
 
 
 def test_a_socket_follows_a_bounded_number_of_conversations(make_client: AppFactory) -> None:

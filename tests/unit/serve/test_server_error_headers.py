@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import redis.exceptions
+import sqlalchemy.exc
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 import serve.app
 from serve.app import create_app
-from serve.errors import ConversationNotFound
+from serve.errors import ConversationNotFound, overloaded
 from serve.settings import Settings
 
 SECURITY_HEADERS = {
@@ -18,6 +20,9 @@ SECURITY_HEADERS = {
     "referrer-policy": "no-referrer",
     "x-frame-options": "DENY",
 }
+
+
+PoolTimeoutError = sqlalchemy.exc.TimeoutError
 
 
 class Boom(RuntimeError):
@@ -33,6 +38,10 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FastAPI:
     @app.get("/api/v1/boom")
     async def boom() -> dict[str, str]:
         raise Boom("a bug, not bad input")
+
+    @app.get("/api/v1/busy")
+    async def busy() -> dict[str, str]:
+        raise PoolTimeoutError("QueuePool limit of size 10 overflow 10 reached, connection timed out")
 
     @app.get("/api/v1/gone")
     async def gone() -> dict[str, str]:
@@ -80,3 +89,30 @@ def test_handled_errors_and_successes_carry_the_same_headers(app: FastAPI) -> No
     health = client.get("/api/health", headers={"X-Request-ID": "trace-200"})
     assert health.status_code == 200
     _assert_headers(health, "trace-200")
+
+
+def test_a_store_that_cannot_answer_in_time_is_a_503_to_retry_not_a_500(app: FastAPI) -> None:
+    client = TestClient(app, raise_server_exceptions=False)
+    response = client.get("/api/v1/busy", headers={"X-Request-ID": "trace-503"})
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "2"
+    assert response.json()["error"]["code"] == "service_unavailable"
+    assert response.json()["error"]["request_id"] == "trace-503"
+    _assert_headers(response, "trace-503")
+
+
+@pytest.mark.parametrize(
+    ("exc", "expected"),
+    [
+        (PoolTimeoutError("pool exhausted"), True),
+        (sqlalchemy.exc.OperationalError("SELECT 1", {}, Exception("database is locked")), True),
+        (redis.exceptions.ConnectionError("Connection refused"), True),
+        (redis.exceptions.TimeoutError("Timeout reading from socket"), True),
+        (ConnectionRefusedError(111, "Connect call failed"), True),
+        (sqlalchemy.exc.IntegrityError("INSERT", {}, Exception("duplicate key")), False),
+        (Boom("a bug"), False),
+        (KeyError("missing"), False),
+    ],
+)
+def test_only_store_overload_and_outage_count_as_overloaded(exc: BaseException, expected: bool) -> None:
+    assert overloaded(exc) is expected
