@@ -165,8 +165,9 @@ def gate(
         delta = (
             None if live_value is None or candidate_value is None else round(candidate_value - live_value, 4)
         )
-        passed = live_value is None or (
-            candidate_value is not None and candidate_value >= live_value - tolerance
+        # A metric live lacks cannot be compared (no hand-off items in its run): the candidate's value stands.
+        passed = candidate_value is not None and (
+            live_value is None or candidate_value >= live_value - tolerance
         )
         table.append(
             schemas.GateMetric(

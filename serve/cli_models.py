@@ -1,0 +1,356 @@
+"""`csagent admin token` and `csagent models list|status|eval|canary|promote|rollback`: the model lifecycle from a
+terminal or a script.
+
+`admin token` runs where the server's settings are: it signs an access token with the install's own JWT secret for
+the default organisation's admin (made when there is none). The `models` commands call the admin API
+(serve/api/admin_models.py) at `--url` with `--token` or CSAGENT_ADMIN_TOKEN, and print tables; `models eval`
+runs the evaluation set (pipelines/eval) in this process on one version and posts its scores, which the promote
+gate compares with the live version's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from models.config import parse_model_ref
+from serve.cli_chat import HTTP_TIMEOUT_S, server_url
+from serve.cli_output import say, table
+
+if TYPE_CHECKING:
+    from pipelines.eval.scoring import EvalReport
+    from serve.settings import Settings
+
+TOKEN_VARIABLE = "CSAGENT_ADMIN_TOKEN"
+Transport = Callable[[str, str, dict[str, Any] | None], tuple[int, dict[str, Any]]]
+
+
+class AdminError(Exception):
+    """The admin API refused a request (or could not be reached); `body` is its contract error body, if any."""
+
+    def __init__(self, message: str, body: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.body = body or {}
+
+
+def http_transport(base: str, token: str) -> Transport:
+    """Calls of the admin API at `base` with the bearer `token`: (status, JSON body)."""
+
+    def call(method: str, path: str, body: dict[str, Any] | None) -> tuple[int, dict[str, Any]]:
+        request = urllib.request.Request(
+            base + path, data=json.dumps(body).encode() if body is not None else None, method=method
+        )
+        request.add_header("Content-Type", "application/json")
+        request.add_header("Authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_S) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:  # before URLError: it is one
+            try:
+                return error.code, json.loads(error.read())
+            except ValueError:
+                return error.code, {}
+        except (urllib.error.URLError, OSError, ValueError) as error:
+            raise AdminError(
+                f"cannot reach the server at {base} ({error}): is it running (make run)?"
+            ) from error
+
+    return call
+
+
+def _call(transport: Transport, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    status, answer = transport(method, "/api/v1/admin" + path, body)
+    if status < 400:
+        return answer
+    error = answer.get("error") or {}
+    hint = " (make one with `csagent admin token`)" if status == 401 else ""
+    raise AdminError(f"{status} {error.get('code', 'error')}: {error.get('message', '')}{hint}", error)
+
+
+def format_models(engines: list[dict[str, Any]]) -> str:
+    rows = []
+    for row in engines:
+        scores = row.get("scores") or {}
+        flags = [
+            flag for flag, on in (("changed", row["changed"]), ("rollback-target", row["previous"])) if on
+        ]
+        rows.append(
+            (
+                row["name"],
+                row["version"],
+                row["kind"],
+                row["stage"],
+                f"{row['traffic_percent']}%" if row["in_chain"] else "not in chain",
+                _pct(scores.get("key_fact_accuracy")),
+                _pct(scores.get("handoff_recall")),
+                (scores.get("evaluated_at") or "")[:16] or None,
+                row["fingerprint"][:12],
+                ", ".join(flags) or None,
+            )
+        )
+    headers = (
+        "engine",
+        "version",
+        "kind",
+        "stage",
+        "traffic",
+        "key fact",
+        "hand-off",
+        "evaluated",
+        "fingerprint",
+        "",
+    )
+    return table(headers, rows)
+
+
+def format_gate(details: dict[str, Any]) -> str:
+    """The promote gate's comparison, as the 409's `details` carry it."""
+    rows = [
+        (
+            m["metric"],
+            _pct(m["live"]),
+            _pct(m["candidate"]),
+            _signed(m["delta"]),
+            "ok" if m["passed"] else "FAIL",
+        )
+        for m in details.get("metrics", [])
+    ]
+    heading = f"{details.get('candidate')} vs live {details.get('live')} (tolerance {_pct(details.get('tolerance'))})"
+    return heading + "\n" + table(("metric", "live", "candidate", "delta", ""), rows)
+
+
+def _pct(value: float | None) -> str | None:
+    return None if value is None else f"{value:.1%}"
+
+
+def _signed(value: float | None) -> str | None:
+    return None if value is None else f"{value * 100:+.1f} pts"
+
+
+def _status(transport: Transport, audit: int) -> str:
+    engines = _call(transport, "GET", "/models")["engines"]
+    lines = []
+    for name in dict.fromkeys(row["name"] for row in engines if row["in_chain"]):
+        rows = [row for row in engines if row["name"] == name]
+        live = next(row for row in rows if row["stage"] == "live")
+        canary = next((row for row in rows if row["stage"] == "canary"), None)
+        previous = next((row["version"] for row in rows if row["previous"]), None)
+        text = f"{name}: live {live['version']} ({live['traffic_percent']}%)"
+        text += f", canary {canary['version']} ({canary['traffic_percent']}%)" if canary else ", no canary"
+        lines.append(text + (f", rollback returns to {previous}" if previous else ""))
+    if audit:
+        items = _call(transport, "GET", f"/audit?limit={audit}")["items"]
+        rows = [
+            (
+                item["at"][:19],
+                item["action"],
+                f"{item['name']}@{item['version'] or '-'}",
+                item["actor_role"],
+                item["reason"],
+            )
+            for item in items
+        ]
+        lines += ["", "recent actions:", table(("at", "action", "version", "by", "reason"), rows)]
+    return "\n".join(lines)
+
+
+def scores_from(report: EvalReport) -> dict[str, Any]:
+    """The figures a version's evaluation stores: the two the gate compares, and the others for people."""
+    handoff = report.kinds["handoff"].recall
+    return {
+        "key_fact_accuracy": report.key_fact_with_citation.rate or 0.0,
+        "handoff_recall": 0.0 if handoff is None else handoff,
+        "items": report.items,
+        "figures": {
+            "key_fact_english": report.key_fact_english.rate,
+            "key_fact_non_english": report.key_fact_non_english.rate,
+            "refuse_recall": report.kinds["refuse"].recall,
+            "out_of_scope_recall": report.kinds["out_of_scope"].recall,
+            "intent_accuracy": report.intent.rate,
+            "latency_p50_ms": report.latency_ms.get("p50"),
+        },
+    }
+
+
+async def evaluate_version(
+    settings: Settings, name: str, version: str, *, limit: int | None = None, sample: int | None = None
+) -> EvalReport:
+    """`make eval`'s set on `name@version` alone (the eval's engine override: the chain is that one engine)."""
+    from models.config import LLMConfig
+    from pipelines.eval.__main__ import spread_sample
+    from pipelines.eval.dataset import load_eval_set
+    from pipelines.eval.runner import run_items
+    from pipelines.eval.scoring import summarise
+    from serve.builder import build_local_graph
+
+    spec = settings.llm.spec(name, version)
+    engines = {**settings.llm.engines, name: spec}
+    llm = LLMConfig.model_validate({**settings.llm.model_dump(), "engines": engines, "chain": [name]})
+    items = load_eval_set()
+    items = items[:limit] if limit else items
+    items = spread_sample(items, sample) if sample else items
+    say(f"evaluating {name}@{version} on {len(items)} items…")
+    graph = await build_local_graph(settings.model_copy(update={"llm": llm}))
+    outcomes = await run_items(graph, items)
+    return summarise(outcomes, engine_chain=[f"{name}@{version}"])
+
+
+def _eval(args: argparse.Namespace, settings: Settings, transport: Transport | None) -> int:
+    name, version = parse_model_ref(args.ref)
+    fingerprint = settings.llm.spec(name, version).fingerprint()
+    report = asyncio.run(evaluate_version(settings, name, version, limit=args.limit, sample=args.sample))
+    scores = scores_from(report)
+    rows = [
+        ("key fact with citation", _pct(scores["key_fact_accuracy"])),
+        ("hand-off recall", _pct(scores["handoff_recall"])),
+    ]
+    rows += [
+        (key.replace("_", " "), value if "ms" in key else _pct(value))
+        for key, value in scores["figures"].items()
+    ]
+    say(table(("figure", f"{name}@{version}"), rows))
+    if transport is None:
+        say("not posted (--no-post)")
+        return 0
+    body = {"name": name, "version": version, "fingerprint": fingerprint, **scores}
+    _call(transport, "POST", "/models/scores", body)
+    say(f"scores stored for {name}@{version} ({scores['items']} items)")
+    return 0
+
+
+def run_models(args: argparse.Namespace, settings: Settings, transport: Transport | None) -> int:
+    """One `csagent models` command over `transport` (None only for `eval --no-post`)."""
+    if args.models_command == "eval":
+        return _eval(args, settings, transport)
+    assert transport is not None
+    if args.models_command == "list":
+        say(format_models(_call(transport, "GET", "/models")["engines"]))
+    elif args.models_command == "status":
+        say(_status(transport, args.audit))
+    elif args.models_command == "canary":
+        name, version = parse_model_ref(args.ref)
+        body = {"name": name, "version": version, "percent": args.percent, "reason": args.reason}
+        say(format_models(_call(transport, "POST", "/models/canary", body)["engines"]))
+    elif args.models_command == "promote":
+        name, version = parse_model_ref(args.ref)
+        body = {"name": name, "version": version, "force": args.force, "reason": args.reason}
+        try:
+            say(format_models(_call(transport, "POST", "/models/promote", body)["engines"]))
+        except AdminError as refused:
+            if refused.body.get("code") != "eval_gate_failed":
+                raise
+            say(
+                f"promote refused: {refused.body.get('message')}\n{format_gate(refused.body.get('details') or {})}"
+            )
+            return 1
+    else:
+        body = {"name": args.name, "reason": args.reason}
+        say(format_models(_call(transport, "POST", "/models/rollback", body)["engines"]))
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from serve.settings import get_settings
+
+    settings = get_settings()
+    token = args.token or os.environ.get(TOKEN_VARIABLE)  # a script's secret, never a setting in a file
+    transport = None
+    if not (args.models_command == "eval" and args.no_post):
+        if not token:
+            print(
+                f"csagent models: no admin token: pass --token or set {TOKEN_VARIABLE} "
+                "(`csagent admin token` prints one where the server's settings are)",
+                file=sys.stderr,
+            )
+            return 2
+        transport = http_transport((args.url or server_url(settings)).rstrip("/"), token)
+    try:
+        return run_models(args, settings, transport)
+    except AdminError as error:
+        print(f"csagent models {args.models_command}: {error}", file=sys.stderr)
+        return 1
+
+
+async def mint_admin_token(settings: Settings, ttl_s: int | None = None) -> str:
+    """An access token for the default organisation's admin (made when there is none), signed with the
+    install's own secret; `ttl_s` overrides the access token lifetime (at most a day, as the settings allow)."""
+    from serve.security import issue_access_token
+    from serve.storage import users
+    from serve.storage.db import create_engine, migrate, session_factory, transaction
+
+    url = settings.resolved_database_url
+    await migrate(url)
+    engine = create_engine(url)
+    try:
+        async with transaction(session_factory(engine)) as session:
+            org = await users.get_or_create_organization(
+                session=session, name=settings.auth.default_organization
+            )
+            admin = await users.get_or_create_admin(session=session, organization_id=org.id)
+            user_id, org_id = admin.id, org.id
+    finally:
+        await engine.dispose()
+    auth = settings.auth if ttl_s is None else settings.auth.model_copy(update={"access_token_ttl_s": ttl_s})
+    return issue_access_token(auth, user_id=user_id, organization_id=org_id, role="admin")
+
+
+def cmd_admin(args: argparse.Namespace) -> int:
+    from serve.settings import get_settings
+
+    print(asyncio.run(mint_admin_token(get_settings(), args.ttl_s)), flush=True)
+    return 0
+
+
+def _day(value: str) -> int:
+    seconds = int(value) if value.isdigit() else 0
+    if not 60 <= seconds <= 86400:
+        raise argparse.ArgumentTypeError(f"--ttl-s takes seconds between 60 and 86400 (got {value!r})")
+    return seconds
+
+
+def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    admin = commands.add_parser("admin", help="administration: an admin access token for scripts")
+    admin_actions = admin.add_subparsers(dest="admin_command", required=True)
+    token = admin_actions.add_parser(
+        "token", help="print an admin access token signed with the install's secret"
+    )
+    token.add_argument(
+        "--ttl-s", type=_day, default=None, help="lifetime in seconds (default: auth settings)"
+    )
+    admin.set_defaults(func=cmd_admin)
+
+    models = commands.add_parser(
+        "models", help="model versions: list, eval, canary, promote, rollback, status"
+    )
+    models.add_argument("--url", default=None, help="server base URL (default: http_host and http_port)")
+    models.add_argument("--token", default=None, help=f"admin access token (default: ${TOKEN_VARIABLE})")
+    actions = models.add_subparsers(dest="models_command", required=True)
+    actions.add_parser("list", help="every version: stage, traffic, scores, fingerprint")
+    status = actions.add_parser("status", help="live and canary per engine, and the latest actions")
+    status.add_argument("--audit", type=int, default=5, help="how many audit entries to show (0: none)")
+    evaluate = actions.add_parser(
+        "eval", help="run the evaluation set on NAME@VERSION here and store its scores"
+    )
+    evaluate.add_argument("ref", metavar="NAME@VERSION")
+    evaluate.add_argument("--limit", type=int, help="only the first N items")
+    evaluate.add_argument("--sample", type=int, help="N items spread over the set (compare like with like)")
+    evaluate.add_argument("--no-post", action="store_true", help="print the figures without storing them")
+    canary = actions.add_parser("canary", help="send PERCENT of new conversations to NAME@VERSION")
+    canary.add_argument("ref", metavar="NAME@VERSION")
+    canary.add_argument("percent", type=int, help="1-99")
+    canary.add_argument("--reason", default=None)
+    promote = actions.add_parser("promote", help="make NAME@VERSION live (behind the evaluation gate)")
+    promote.add_argument("ref", metavar="NAME@VERSION")
+    promote.add_argument("--force", action="store_true", help="override the gate (needs --reason)")
+    promote.add_argument("--reason", default=None)
+    rollback = actions.add_parser("rollback", help="end the canary, or return to the previous live version")
+    rollback.add_argument("name", metavar="NAME")
+    rollback.add_argument("--reason", default=None)
+    models.set_defaults(func=cmd_models)
