@@ -9,12 +9,17 @@ _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 _SENTENCE = re.compile(r"[.!?]+(?:\s|$)")
 _CODE = re.compile(r"```.*?```|`[^`]*`", re.DOTALL)
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[\d+\]")
-# Kept in answers but not counted against readability: a Setup path ("Setup > Email > Deliverability"), quoted
-# error text ("Too many SOQL queries: 101") and error codes (REQUEST_LIMIT_EXCEEDED). Customers need them verbatim.
+# Kept in answers but not counted against readability: a Setup path ("Setup > Email > Deliverability"), a bold
+# screen label, quoted error text ("Too many SOQL queries: 101") and error codes (REQUEST_LIMIT_EXCEEDED). Customers
+# need them verbatim.
 _TITLE_WORDS = r"[A-Z0-9][\w'&/-]*(?:\s+(?:(?:and|or|of|to|for|the|a|an|&)\s+)?[A-Z0-9][\w'&/-]*)*"
 _SETUP_PATH = re.compile(rf"\b(?:Setup|App Launcher)\b(?:\s*>\s*{_TITLE_WORDS})+")
 _QUOTED = re.compile(r"\"[^\"\n]{1,160}\"|“[^”\n]{1,160}”|(?:(?<=\s)|^)'[^'\n]{2,160}'(?=[\s.,;:!?)]|$)")
 _ERROR_CODE = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
+# A bold label is text on the screen, written as Salesforce shows it: a button, a field or a setting ("Click
+# **Allow submitters to recall approval requests**"). A bold lead-in of the article's own ("**Rule not active:**")
+# ends with a colon and is counted.
+_UI_LABEL = re.compile(r"\*\*([^*\n]{1,80})\*\*")
 
 
 def syllables(word: str) -> int:
@@ -27,9 +32,10 @@ def syllables(word: str) -> int:
 
 
 def prose_of(markdown: str) -> str:
-    """Drop code, link targets, citation markers and verbatim text (Setup paths, quoted errors, error codes; each
-    read as one short word); list items and headings count as sentences."""
+    """Drop code, link targets, citation markers and verbatim text (Setup paths, bold screen labels, quoted errors,
+    error codes; each read as one short word); list items and headings count as sentences."""
     text = _CODE.sub(" ", markdown)
+    text = _UI_LABEL.sub(lambda m: m.group(0) if m.group(1).rstrip().endswith(":") else " it ", text)
     for verbatim in (_SETUP_PATH, _QUOTED, _ERROR_CODE):
         text = verbatim.sub(" it ", text)
     text = _LINK.sub(lambda m: m.group(1) or "", text)

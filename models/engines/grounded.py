@@ -14,6 +14,7 @@ from collections.abc import AsyncGenerator
 from pydantic import BaseModel
 
 from models.engines.base import Done, Engine, GenerationRequest, StreamItem, TextChunk
+from models.readability import flesch_reading_ease
 from models.retrieval import FIX_CUES, Passage, ScoredUnit, evidence_of, tokens
 
 NO_ANSWER = (
@@ -28,6 +29,16 @@ _SECTION_SPREAD = 0.08
 # A second article is quoted only when it scores nearly as well as the best one, and only its lines above the floor.
 _OTHER_ARTICLE_SPREAD = 0.03
 _FLOOR = 0.35
+# Choosing the article (`choose_article`): weight of its second-best passage and of the question's words in its title.
+_SUPPORT = 0.1
+_TITLE_WEIGHT = 0.1
+# Choosing the section: a "how do I…" heading for a question asking how, and the question's words in the heading.
+_FIX_BONUS = 0.02
+_HEADING_WEIGHT = 0.1
+# How much a sentence's readability counts next to its match with the question when sentences are chosen.
+_PLAIN_WEIGHT = 0.08
+# Sentences of the summary quoted before a section.
+_SUMMARY_BUDGET = 3
 # The text is all there at once. Each piece costs a hop through every Serve deployment on the way (llm → graph →
 # ingress) plus a WebSocket frame, so pieces are fewer than a model's tokens; a short answer still arrives in several
 # (the UI's e2e test sees it grow on screen; at 48 words a short answer came in 2 and did not).
@@ -47,12 +58,20 @@ def _similar(a: str, b: str) -> bool:
     return len(ta & tb) / len(ta | tb) > 0.7
 
 
+def _unit_preference(unit: ScoredUnit) -> float:
+    """A unit's match with the question, nudged towards plain sentences: of two that match about as well, the one
+    that reads more easily is quoted."""
+    ease = flesch_reading_ease(unit.text)
+    plainness = 0.0 if ease is None else max(-1.0, min(1.0, (ease - 60.0) / 40.0))
+    return unit.score + _PLAIN_WEIGHT * plainness
+
+
 def _chunk_units(passage: Passage, rank: int, budget: int, with_code: bool) -> list[Selected]:
     """A section is written to be read whole: quote it in order, or its `budget` best units when it is longer."""
     prose = [u for u in passage.units if u.kind != "code"]
     keep: set[int] = set()
     spent = 0
-    for unit in sorted(prose, key=lambda u: u.score, reverse=True):
+    for unit in sorted(prose, key=_unit_preference, reverse=True):
         cost = 2 if unit.kind == "list" else 1
         if spent + cost <= budget:
             keep.add(unit.position)
@@ -72,20 +91,55 @@ def _order(passage: Passage) -> int:
     return int(passage.chunk_id.rsplit("#", 1)[1])
 
 
+def _content_words(text: str) -> set[str]:
+    """Content words with a plural "s" dropped, so "cases" in a question meets "case" in a title."""
+    return {word[:-1] if word.endswith("s") and len(word) > 3 else word for word in tokens(text)}
+
+
+def _share(question_words: set[str], text: str) -> float:
+    """The share of the question's content words that `text` contains (0..1)."""
+    if not question_words:
+        return 0.0
+    return len(question_words & _content_words(text)) / len(question_words)
+
+
+def choose_article(question: str, passages: list[Passage]) -> str:
+    """The article to quote: its best passage's score, plus `_SUPPORT` x its second-best passage's (an article
+    whose several sections match the question answers it more surely than one stray section of another), plus
+    `_TITLE_WEIGHT` x the share of the question's words in its title (what the article is about). Ties keep the
+    retrieval's order."""
+    question_words = _content_words(question)
+    by_article: dict[str, list[Passage]] = {}
+    for passage in passages:
+        by_article.setdefault(passage.article_id, []).append(passage)
+
+    def strength(article: str) -> float:
+        scores = sorted((p.score for p in by_article[article]), reverse=True)
+        support = scores[1] if len(scores) > 1 else 0.0
+        title = by_article[article][0].title
+        return scores[0] + _SUPPORT * support + _TITLE_WEIGHT * _share(question_words, title)
+
+    return max(by_article, key=strength)
+
+
 def select_units(question: str, passages: list[Passage], max_sentences: int) -> list[Selected]:
-    """Pick what to quote: the best article's summary, then its best-matching section (with its code sample when
+    """Pick what to quote: the chosen article's summary, then its best-matching section (with its code sample when
     the question asks how), then a near-tied second article's best lines. In reading order.
     """
     if not passages:
         return []
-    top = passages[0]
+    top_id = choose_article(question, passages)
+    own = [p for p in passages if p.article_id == top_id]
+    top = max(own, key=lambda p: p.score)
     technical = bool(_TECHNICAL_CUES.search(question))
-    own = [p for p in passages if p.article_id == top.article_id]
     summary = next((p for p in own if _order(p) == 0), None)
     wants_fix = bool(FIX_CUES.search(question))
 
-    def preference(passage: Passage) -> tuple[bool, float]:
-        return (wants_fix and bool(FIX_CUES.search(passage.heading)), passage.score)
+    question_words = _content_words(question)
+
+    def preference(passage: Passage) -> float:
+        fix = _FIX_BONUS if wants_fix and FIX_CUES.search(passage.heading) else 0.0
+        return passage.score + fix + _HEADING_WEIGHT * _share(question_words, passage.heading)
 
     sections = sorted((p for p in own if _order(p) != 0), key=preference, reverse=True)
     primary = [p for p in (summary, sections[0] if sections else None) if p is not None]
@@ -103,7 +157,9 @@ def select_units(question: str, passages: list[Passage], max_sentences: int) -> 
     for order, passage in enumerate(primary):
         if budget <= 0:
             break
-        for selected in _chunk_units(passage, order, budget, with_code=technical and not code_used):
+        # With a section to quote, the summary gives its best lines only: the section says what was asked.
+        share = min(budget, _SUMMARY_BUDGET) if _order(passage) == 0 and len(primary) > 1 else budget
+        for selected in _chunk_units(passage, order, share, with_code=technical and not code_used):
             if any(_similar(selected.unit.text, other.unit.text) for other in chosen):
                 continue
             chosen.append(selected)
@@ -112,11 +168,7 @@ def select_units(question: str, passages: list[Passage], max_sentences: int) -> 
             else:
                 budget -= 2 if selected.unit.kind == "list" else 1
     second = next(
-        (
-            p
-            for p in passages
-            if p.article_id != top.article_id and p.score >= top.score - _OTHER_ARTICLE_SPREAD
-        ),
+        (p for p in passages if p.article_id != top_id and p.score >= top.score - _OTHER_ARTICLE_SPREAD),
         None,
     )
     if second is not None and budget >= 2:

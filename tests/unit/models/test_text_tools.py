@@ -61,3 +61,13 @@ def test_verbatim_setup_paths_quoted_errors_and_codes_are_not_counted_against_re
     assert "Deliverability" not in prose_of(verbatim) and "exceeded" not in prose_of(verbatim)
     assert "set the level to All email" in prose_of(verbatim), "the sentence around a Setup path still counts"
     assert flesch_reading_ease(verbatim) == flesch_reading_ease(plain)
+
+
+def test_bold_screen_labels_are_verbatim_but_bold_lead_ins_count() -> None:
+    labelled = "Click **Allow submitters to recall approval requests**, then click **Save**."
+    assert "recall" not in prose_of(labelled)
+    assert flesch_reading_ease(labelled) == flesch_reading_ease("Click it, then click it.")
+    lead_in = "- **Rule not active:** The rule you edited is not the active rule."
+    assert "Rule not active" in prose_of(lead_in), (
+        "an article's own bold lead-in is prose, not a screen label"
+    )

@@ -16,6 +16,8 @@ from pipelines.intents.data import INTENTS_FILE
 
 ARTICLES = Path(__file__).resolve().parents[3] / "pipelines" / "knowledge" / "articles"
 WEAK_LANGUAGES = {"ko", "he", "ar", "ja", "zh", "hi", "fa", "ru", "tr", "vi"}
+# English has its own development set too, for tuning the grounded composer's choices (issue 14).
+DEV_LANGUAGES = WEAK_LANGUAGES | {"en"}
 ITEMS = load_eval_set(DEV_DIR)
 
 
@@ -38,9 +40,9 @@ def _strings(node: object) -> set[str]:
 
 def test_about_ten_questions_in_each_weak_language_with_off_topic_ones() -> None:
     languages = Counter(item.language for item in ITEMS)
-    assert set(languages) == WEAK_LANGUAGES
+    assert set(languages) == DEV_LANGUAGES
     assert all(count >= 10 for count in languages.values()), languages
-    for language in WEAK_LANGUAGES:
+    for language in DEV_LANGUAGES:
         kinds = Counter(item.kind for item in ITEMS if item.language == language)
         assert kinds["answer"] >= 8 and kinds["out_of_scope"] >= 2, (language, kinds)
 
@@ -66,6 +68,6 @@ def test_kept_apart_from_the_evaluation_set_and_the_intent_data() -> None:
 
 
 def test_the_dev_flag_reads_the_development_set(capsys: pytest.CaptureFixture[str]) -> None:
-    # The development set has no English question, the evaluation set has many: the refusal shows which was read.
-    assert main(["--dev", "--languages", "en"]) == 2
-    assert "no evaluation items for languages ['en']" in capsys.readouterr().err
+    # The development set has no Spanish question, the evaluation set has many: the refusal shows which was read.
+    assert main(["--dev", "--languages", "es"]) == 2
+    assert "no evaluation items for languages ['es']" in capsys.readouterr().err
