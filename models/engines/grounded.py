@@ -27,8 +27,11 @@ _TECHNICAL_CUES = re.compile(
 # Sections of the best article within this score of the best passage are quoted too (e.g. the summary and the fix).
 _SECTION_SPREAD = 0.08
 # A second article is quoted only when it scores nearly as well as the best one, and only its lines above the floor.
-_OTHER_ARTICLE_SPREAD = 0.03
+_OTHER_ARTICLE_SPREAD = 0.1
 _FLOOR = 0.35
+# Two sentences sharing more than this share of their words say the same thing: only the first is quoted.
+_SAME_SENTENCE = 0.7
+_SECOND_LINES = 2
 # Choosing the article (`choose_article`): weight of its second-best passage and of the question's words in its title.
 _SUPPORT = 0.1
 _TITLE_WEIGHT = 0.1
@@ -55,7 +58,7 @@ def _similar(a: str, b: str) -> bool:
     ta, tb = set(tokens(a)), set(tokens(b))
     if not ta or not tb:
         return False
-    return len(ta & tb) / len(ta | tb) > 0.7
+    return len(ta & tb) / len(ta | tb) > _SAME_SENTENCE
 
 
 def _unit_preference(unit: ScoredUnit) -> float:
@@ -151,8 +154,13 @@ def select_units(question: str, passages: list[Passage], max_sentences: int) -> 
     ):
         primary = [summary]  # the summary alone answers it; the best section is much weaker
     primary.sort(key=_order)
+    second = next(
+        (p for p in passages if p.article_id != top_id and p.score >= top.score - _OTHER_ARTICLE_SPREAD),
+        None,
+    )
     chosen: list[Selected] = []
-    budget = max_sentences
+    # A near-tied second article keeps room for its best lines: it may be the one that answers.
+    budget = max_sentences - (_SECOND_LINES if second is not None else 0)
     code_used = False
     for order, passage in enumerate(primary):
         if budget <= 0:
@@ -167,12 +175,9 @@ def select_units(question: str, passages: list[Passage], max_sentences: int) -> 
                 code_used = True
             else:
                 budget -= 2 if selected.unit.kind == "list" else 1
-    second = next(
-        (p for p in passages if p.article_id != top_id and p.score >= top.score - _OTHER_ARTICLE_SPREAD),
-        None,
-    )
+    budget += _SECOND_LINES if second is not None else 0
     if second is not None and budget >= 2:
-        best = sorted((u for u in second.units if u.kind == "prose"), key=lambda u: u.score, reverse=True)[:2]
+        best = sorted((u for u in second.units if u.kind == "prose"), key=_unit_preference, reverse=True)[:2]
         for unit in sorted(best, key=lambda u: u.position):
             if unit.score >= _FLOOR and not any(_similar(unit.text, other.unit.text) for other in chosen):
                 chosen.append(Selected(passage_rank=len(primary), article_id=second.article_id, unit=unit))

@@ -86,3 +86,17 @@ def test_of_two_equally_matching_sentences_the_plainer_one_is_quoted() -> None:
         summary.units[tied].score = 0.5
     quoted = [s.unit.text for s in select_units("jobs", [section, summary], 8)]
     assert plain in quoted and dense not in quoted
+
+
+def test_a_near_tied_second_article_keeps_room_for_its_best_lines() -> None:
+    first = [
+        _passage("first#0", 0.60, [f"First summary line {n}." for n in range(4)]),
+        _passage("first#1", 0.62, [f"First section line {n}." for n in range(8)], heading="Section"),
+    ]
+    second = _passage("second#2", 0.55, ["The second article says this.", "And this too."], heading="Other")
+    far = _passage("far#1", 0.40, ["A far article line."], heading="Far")
+    text, cited = compose("question", [*first, second, far], 8, 0.35)
+    assert cited == ["first", "second"]
+    assert "The second article says this. And this too. [2]" in text
+    assert "A far article line." not in text
+    assert text.count("First") == 6, "the first article gives up two of its eight lines"
