@@ -71,3 +71,11 @@ def test_bold_screen_labels_are_verbatim_but_bold_lead_ins_count() -> None:
     assert "Rule not active" in prose_of(lead_in), (
         "an article's own bold lead-in is prose, not a screen label"
     )
+
+
+def test_syllables_hear_silent_endings_contractions_and_spelled_acronyms() -> None:
+    from models.readability import syllables
+
+    heard = {"rule": 1, "rules": 1, "table": 2, "named": 1, "cases": 2, "changes": 2, "updated": 3, "free": 1}
+    heard |= {"doesn't": 2, "don't": 1, "API": 3, "DML": 3, "Salesforce": 2}
+    assert {word: syllables(word) for word in heard} == heard
