@@ -12,6 +12,11 @@ export type Message = components["schemas"]["Message"];
 export type MessagePage = components["schemas"]["MessagePage"];
 export type Session = components["schemas"]["Session"];
 export type User = components["schemas"]["User"];
+export type ModelList = components["schemas"]["ModelList"];
+export type AuditPage = components["schemas"]["AuditPage"];
+export type CanaryIn = components["schemas"]["CanaryIn"];
+export type PromoteIn = components["schemas"]["PromoteIn"];
+export type RollbackIn = components["schemas"]["RollbackIn"];
 type ErrorBody = components["schemas"]["ErrorBody"];
 
 export const NETWORK_ERROR = "network";
@@ -22,6 +27,8 @@ export class ApiError extends Error {
   readonly code: string;
   readonly retryAfterSeconds: number | null;
   readonly requestId: string | null;
+  /** The error body's `details` (e.g. the evaluation gate's comparison of a refused promote); {} when none. */
+  readonly details: Record<string, unknown>;
 
   constructor(init: {
     status: number;
@@ -29,6 +36,7 @@ export class ApiError extends Error {
     message?: string;
     retryAfterSeconds?: number | null;
     requestId?: string | null;
+    details?: Record<string, unknown>;
   }) {
     super(init.message ?? init.code);
     this.name = "ApiError";
@@ -36,6 +44,7 @@ export class ApiError extends Error {
     this.code = init.code;
     this.retryAfterSeconds = init.retryAfterSeconds ?? null;
     this.requestId = init.requestId ?? null;
+    this.details = init.details ?? {};
   }
 }
 
@@ -80,6 +89,7 @@ export async function toApiError(response: Response): Promise<ApiError> {
     ...(detail.message ? { message: detail.message } : {}),
     retryAfterSeconds: retryAfter(response),
     requestId: detail.request_id ?? response.headers.get("X-Request-ID"),
+    ...(detail.details ? { details: detail.details } : {}),
   });
 }
 
@@ -232,6 +242,25 @@ export function createApi(options: ApiOptions) {
     async close(id: string): Promise<Conversation> {
       const params = { path: { conversation_id: id } };
       return required((await client.POST("/api/v1/conversations/{conversation_id}/close", { params })).data);
+    },
+    // Model lifecycle (admin role only; the server answers 403 `forbidden` to anyone else).
+    async adminModels(): Promise<ModelList> {
+      return required((await client.GET("/api/v1/admin/models")).data);
+    },
+    /** Send `percent` of new conversations to a version; answers the updated list. */
+    async startCanary(body: CanaryIn): Promise<ModelList> {
+      return required((await client.POST("/api/v1/admin/models/canary", { body })).data);
+    },
+    /** Make a version live; a refusal of the evaluation gate is an ApiError `eval_gate_failed` with `details`. */
+    async promote(body: PromoteIn): Promise<ModelList> {
+      return required((await client.POST("/api/v1/admin/models/promote", { body })).data);
+    },
+    async rollback(body: RollbackIn): Promise<ModelList> {
+      return required((await client.POST("/api/v1/admin/models/rollback", { body })).data);
+    },
+    /** The lifecycle audit log, newest first. */
+    async adminAudit(query: { cursor?: string; limit?: number } = {}): Promise<AuditPage> {
+      return required((await client.GET("/api/v1/admin/audit", { params: { query } })).data);
     },
   };
 }

@@ -1,0 +1,30 @@
+import { screen } from "@testing-library/react";
+import { afterEach, expect, test } from "vitest";
+import { renderAsAdmin } from "../features/admin/testing";
+import { navigate } from "../lib/useHistoryPath";
+import { guestUser } from "../testing/fixtures";
+import { SignedIn } from "./SignedIn";
+
+afterEach(() => {
+  navigate("/", { replace: true });
+});
+
+test("an admin sees the way in to the model screen, and the link opens it without a page load", async () => {
+  const { user } = renderAsAdmin(<SignedIn />);
+  const link = screen.getByRole("link", { name: "Manage models" });
+  expect(link).toHaveAttribute("href", "/admin");
+  await user.click(link);
+  expect(window.location.pathname).toBe("/admin");
+  expect(await screen.findByRole("heading", { level: 1, name: "Manage models" })).toBeInTheDocument();
+  await user.click(screen.getByRole("link", { name: "Back to the chat" }));
+  expect(window.location.pathname).toBe("/");
+  expect(screen.getByRole("textbox", { name: "Message" })).toBeInTheDocument();
+});
+
+test("anyone else never sees it, even at /admin", () => {
+  navigate("/admin", { replace: true });
+  renderAsAdmin(<SignedIn />, { user: guestUser });
+  expect(screen.queryByRole("link", { name: "Manage models" })).toBeNull();
+  expect(screen.queryByRole("heading", { name: "Manage models" })).toBeNull();
+  expect(screen.getByRole("textbox", { name: "Message" })).toBeInTheDocument();
+});
