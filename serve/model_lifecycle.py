@@ -48,6 +48,10 @@ class EvalGateFailed(Conflict):
     code = "eval_gate_failed"
 
 
+class RegistryMismatch(RuntimeError):
+    """This server's registry differs from a version in use: the server refuses to start (message says why)."""
+
+
 def _spec(llm: LLMConfig, name: str, version: str) -> EngineSpec:
     try:
         return llm.spec(name, version)
@@ -72,6 +76,31 @@ async def _record(session: AsyncSession, llm: LLMConfig, name: str, version: str
             {"recorded": record.fingerprint, "registry": fingerprint},
         )
     return record
+
+
+async def verify_in_use(*, session: AsyncSession, llm: LLMConfig) -> None:
+    """Refuse a registry that changed or dropped a version now live or canary (the ingress calls this at start,
+    so a bad config/models.yaml never takes traffic; `serve deploy` keeps the old replicas)."""
+    rollouts = await store.get_rollouts(session=session)
+    records = await store.get_versions(session=session)
+    problems = []
+    for name, rollout in rollouts.items():
+        for version in filter(None, (rollout.live, rollout.canary)):
+            stage = rollout.stage(version)
+            try:
+                fingerprint = llm.spec(name, version).fingerprint()
+            except UnknownModel:
+                problems.append(f"{name}@{version} is {stage} but config/models.yaml no longer holds it")
+                continue
+            record = records.get((name, version))
+            if record is not None and record.fingerprint != fingerprint:
+                problems.append(f"{name}@{version} ({stage}) changed after it was first used")
+    if problems:
+        raise RegistryMismatch(
+            "; ".join(problems)
+            + ". A version is immutable once used: restore it in config/models.yaml, or give "
+            "the change a new version (and `csagent models rollback` / `promote` to move traffic off the old one)."
+        )
 
 
 async def list_models(*, session: AsyncSession, llm: LLMConfig) -> schemas.ModelList:

@@ -2,6 +2,8 @@
 evaluation scores, and the audit log. Admin role only: other signed-in callers get 403 `forbidden`.
 
 The rules live in serve/model_lifecycle.py; each write answers the updated models list, as the contract says.
+The router's lifespan checks, once the app's state is open, that this replica's registry still holds every live
+and canary version unchanged: a replica with a registry that changed a version in use refuses to start.
 """
 
 from __future__ import annotations
@@ -9,18 +11,31 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, FastAPI, Query
 
 from models.config import LLMConfig
 from serve import errors, model_lifecycle, schemas
 from serve.api.deps import ClockDep, CurrentUser, SessionDep, SettingsDep
 from serve.security import Claims
+from serve.state import AppState
 from serve.storage import models_rollout
 
-router = APIRouter(prefix="/admin", tags=["admin"])
+
+@asynccontextmanager
+async def verify_registry(app: FastAPI) -> AsyncIterator[None]:
+    """Runs after the app's own lifespan opened its state (FastAPI nests an included router's lifespan)."""
+    state: AppState = app.state.csagent
+    async with state.sessions() as session:
+        await model_lifecycle.verify_in_use(session=session, llm=state.settings.llm)
+    yield
+
+
+router = APIRouter(prefix="/admin", tags=["admin"], lifespan=verify_registry)
 ERRORS: dict[int | str, dict[str, object]] = {
     code: {"model": schemas.ErrorBody} for code in (400, 401, 403, 404, 409, 422)
 }

@@ -17,6 +17,7 @@ from deployments.local import LocalHandle
 from models.config import LLMConfig
 from serve.app import create_app
 from serve.chat.model_router import ModelRouter, bucket
+from serve.model_lifecycle import RegistryMismatch
 from serve.security import issue_access_token
 from serve.settings import Settings
 from serve.state import AppState
@@ -40,9 +41,17 @@ async def _clear_lifecycle(url: str) -> None:
 
 
 @pytest.fixture
-def admin_client(settings: Settings, graph: LocalHandle) -> Iterator[TestClient]:
+def lifecycle_settings(settings: Settings) -> Iterator[Settings]:
+    """The test's settings, with no rollout stored before or after (a rollout left on the shared PostgreSQL
+    database would route other tests' turns)."""
     asyncio.run(_clear_lifecycle(settings.resolved_database_url))
-    with TestClient(create_app(settings, graph)) as client:
+    yield settings
+    asyncio.run(_clear_lifecycle(settings.resolved_database_url))
+
+
+@pytest.fixture
+def admin_client(lifecycle_settings: Settings, graph: LocalHandle) -> Iterator[TestClient]:
+    with TestClient(create_app(lifecycle_settings, graph)) as client:
         # Every turn reads the rollout state afresh: these tests change it and look at once (the cache has its
         # own test below, with a clock it moves).
         state = _state(client)
@@ -236,28 +245,38 @@ def test_canary_gate_promote_rollback_and_audit(admin_client: TestClient) -> Non
     _error(admin_client.get(f"{AUDIT}?cursor=nonsense", headers=headers), 400, "bad_request")
 
 
-def test_a_used_version_is_immutable(settings: Settings, graph: LocalHandle) -> None:
-    """A version's spec is fixed once used: a server whose registry changed it refuses to act on it."""
-    asyncio.run(_clear_lifecycle(settings.resolved_database_url))
-    with TestClient(create_app(settings, graph)) as first:
-        headers = admin_headers(first)
-        body = {"name": "grounded", "version": "1.1", "percent": 10}
-        assert first.post(f"{MODELS}/canary", json=body, headers=headers).status_code == 200
+def _registry(settings: Settings, versions: dict[str, Any]) -> Settings:
+    """The settings with grounded's `versions:` replaced (a config/models.yaml someone edited)."""
     engines = settings.llm.model_dump()["engines"]
-    engines["grounded"]["versions"]["1.1"] = {"max_sentences": 5}
-    edited = settings.model_copy(
-        update={"llm": LLMConfig.model_validate({**settings.llm.model_dump(), "engines": engines})}
-    )
+    engines["grounded"]["versions"] = versions
+    llm = LLMConfig.model_validate({**settings.llm.model_dump(), "engines": engines})
+    return settings.model_copy(update={"llm": llm})
+
+
+def test_a_used_version_is_immutable(lifecycle_settings: Settings, graph: LocalHandle) -> None:
+    """A version's spec is fixed once used: a server whose registry changed it refuses to act on it, and one that
+    changed (or dropped) a version now taking traffic refuses to start."""
+    settings = lifecycle_settings
+    edited = _registry(settings, {"1.1": {"max_sentences": 5}})
+    body = {"name": "grounded", "version": "1.1", "percent": 10}
+    with TestClient(create_app(settings, graph)) as first:
+        assert _scores(first, admin_headers(first), "1.1", key_fact=0.8, handoff=0.9).status_code == 200
     with TestClient(create_app(edited, graph)) as second:
         headers = admin_headers(second)
         rows = _rows(second.get(MODELS, headers=headers).json())
         assert rows["1.1"]["changed"] is True and rows["1.0"]["changed"] is False
-        error = _error(
-            second.post(f"{MODELS}/canary", json={**body, "percent": 20}, headers=headers),
-            409,
-            "version_changed",
-        )
+        error = _error(second.post(f"{MODELS}/canary", json=body, headers=headers), 409, "version_changed")
         assert "grounded@1.1" in error["message"] and "new version" in error["message"]
+    with TestClient(create_app(settings, graph)) as first:
+        assert first.post(f"{MODELS}/canary", json=body, headers=admin_headers(first)).status_code == 200
+    with pytest.raises(RegistryMismatch, match=r"grounded@1\.1 \(canary\) changed after it was first used"):
+        with TestClient(create_app(edited, graph)):
+            pass
+    with pytest.raises(
+        RegistryMismatch, match=r"grounded@1\.1 is canary but config/models.yaml no longer holds"
+    ):
+        with TestClient(create_app(_registry(settings, {}), graph)):
+            pass
 
 
 def _version(client: TestClient, session: dict[str, Any], conversation_id: str) -> str:
@@ -328,7 +347,13 @@ def test_a_second_ingress_follows_the_weights_without_a_restart(
 
     asyncio.run(migrate(postgres_url))
     asyncio.run(_clear_lifecycle(postgres_url))
-    settings = make_settings(postgres_url)
+    try:
+        _second_ingress_follows(make_settings(postgres_url), graph)
+    finally:
+        asyncio.run(_clear_lifecycle(postgres_url))
+
+
+def _second_ingress_follows(settings: Settings, graph: LocalHandle) -> None:
     clock = SteppedClock()
     with TestClient(create_app(settings, graph)) as one, TestClient(create_app(settings, graph)) as two:
         state = _state(two)

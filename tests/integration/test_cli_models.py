@@ -24,6 +24,7 @@ def app_client(settings: Settings, graph: LocalHandle) -> Iterator[TestClient]:
     asyncio.run(_clear_lifecycle(settings.resolved_database_url))
     with TestClient(create_app(settings, graph)) as client:
         yield client
+    asyncio.run(_clear_lifecycle(settings.resolved_database_url))  # no rollout left for other tests to meet
 
 
 def _transport(client: TestClient, token: str) -> Transport:
