@@ -35,7 +35,7 @@ FLOORS = {
     "handoff_recall": 0.84,  # 0.889 (48/54)
     "refuse_precision": 0.90,  # 0.965 (28/29)
     "refuse_recall": 0.63,  # 0.683 (28/41)
-    "flesch_plain_share": 0.85,  # 0.888 (215/242): screen labels verbatim, syllables checked on CMU (15:30)
+    "flesch_plain_share": 0.88,  # 0.913 (221/242): plain labels, CMU-checked syllables, plainer summaries (15:35)
 }
 
 
