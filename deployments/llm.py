@@ -142,6 +142,7 @@ class LLMDeployment:
         self._breakers: dict[tuple[str, str], CircuitBreaker] = {}
         self._chains: dict[tuple[Link, ...], EngineChain] = {}
         self._building = asyncio.Lock()
+        self._unknown: set[tuple[str, str]] = set()
         self._metrics = DeploymentMetrics()
         self.metrics = LLMMetrics()
 
@@ -167,10 +168,12 @@ class LLMDeployment:
             try:
                 spec = self.config.spec(name, version)
             except UnknownModel:
-                logger.warning(
-                    "routed to a version this replica does not hold; the configured one answers",
-                    extra={"engine": name, "version": version, "configured": configured},
-                )
+                if (name, version) not in self._unknown:  # once per version, not once per turn
+                    self._unknown.add((name, version))
+                    logger.warning(
+                        "routed to a version this replica does not hold; the configured one answers",
+                        extra={"engine": name, "version": version, "configured": configured},
+                    )
                 self.metrics.count("errors", name, version, code="unknown_version")
                 links.append((name, configured, None))
                 continue

@@ -2,8 +2,8 @@
 
 This module only assembles the parser and runs the chosen command; each concern has its own module:
 `cli_cluster` (up), `cli_data` (prepare, ingest, train-intents, evaluate-intents), `cli_chat` (the terminal
-client), `cli_contract`, `cli_keys` and `cli_models` (admin token, the model lifecycle). The names below are
-re-exported for callers and tests that reach them through `serve.cli`.
+client), `cli_contract`, `cli_keys`, `cli_admin` (admin token) and `cli_models` (the model lifecycle). The names
+below are re-exported for callers and tests that reach them through `serve.cli`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from serve import cli_chat, cli_cluster, cli_contract, cli_data, cli_keys, cli_models
+from serve import cli_admin, cli_chat, cli_cluster, cli_contract, cli_data, cli_keys, cli_models
 from serve.cli_chat import cmd_chat, server_url
 from serve.cli_cluster import SERVE_CONFIG, _ray_auth_mode, _serve_config
 from serve.cli_contract import cmd_contract
@@ -47,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     cli_chat.add_parser(commands)
     cli_contract.add_parser(commands)
     cli_keys.add_parser(commands)
-    cli_models.add_parsers(commands)
+    cli_admin.add_parser(commands)
+    cli_models.add_parser(commands)
     return parser
 
 

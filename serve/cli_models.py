@@ -1,11 +1,9 @@
-"""`csagent admin token` and `csagent models list|status|eval|canary|promote|rollback`: the model lifecycle from a
-terminal or a script.
+"""`csagent models list|status|eval|canary|promote|rollback`: the model lifecycle from a terminal or a script.
 
-`admin token` runs where the server's settings are: it signs an access token with the install's own JWT secret for
-the default organisation's admin (made when there is none). The `models` commands call the admin API
-(serve/api/admin_models.py) at `--url` with `--token` or CSAGENT_ADMIN_TOKEN, and print tables; `models eval`
-runs the evaluation set (pipelines/eval) in this process on one version and posts its scores, which the promote
-gate compares with the live version's.
+The commands call the admin API (serve/api/admin_models.py) at `--url` with `--token` or CSAGENT_ADMIN_TOKEN
+(`csagent admin token`, serve/cli_admin.py, prints one) and print tables; `models eval` runs the evaluation set in
+this process on one version (serve/cli_models_eval.py) and posts its scores, which the promote gate compares with
+the live version's.
 """
 
 from __future__ import annotations
@@ -22,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from models.config import parse_model_ref
 from serve.cli_chat import HTTP_TIMEOUT_S, server_url
+from serve.cli_models_eval import evaluate_version, scores_from
 from serve.cli_output import say, table
 
 if TYPE_CHECKING:
-    from pipelines.eval.scoring import EvalReport
     from serve.settings import Settings
 
 TOKEN_VARIABLE = "CSAGENT_ADMIN_TOKEN"
@@ -161,47 +159,6 @@ def _status(transport: Transport, audit: int) -> str:
     return "\n".join(lines)
 
 
-def scores_from(report: EvalReport) -> dict[str, Any]:
-    """The figures a version's evaluation stores: the two the gate compares, and the others for people."""
-    handoff = report.kinds["handoff"].recall
-    return {
-        "key_fact_accuracy": report.key_fact_with_citation.rate or 0.0,
-        "handoff_recall": 0.0 if handoff is None else handoff,
-        "items": report.items,
-        "figures": {
-            "key_fact_english": report.key_fact_english.rate,
-            "key_fact_non_english": report.key_fact_non_english.rate,
-            "refuse_recall": report.kinds["refuse"].recall,
-            "out_of_scope_recall": report.kinds["out_of_scope"].recall,
-            "intent_accuracy": report.intent.rate,
-            "latency_p50_ms": report.latency_ms.get("p50"),
-        },
-    }
-
-
-async def evaluate_version(
-    settings: Settings, name: str, version: str, *, limit: int | None = None, sample: int | None = None
-) -> EvalReport:
-    """`make eval`'s set on `name@version` alone (the eval's engine override: the chain is that one engine)."""
-    from models.config import LLMConfig
-    from pipelines.eval.__main__ import spread_sample
-    from pipelines.eval.dataset import load_eval_set
-    from pipelines.eval.runner import run_items
-    from pipelines.eval.scoring import summarise
-    from serve.builder import build_local_graph
-
-    spec = settings.llm.spec(name, version)
-    engines = {**settings.llm.engines, name: spec}
-    llm = LLMConfig.model_validate({**settings.llm.model_dump(), "engines": engines, "chain": [name]})
-    items = load_eval_set()
-    items = items[:limit] if limit else items
-    items = spread_sample(items, sample) if sample else items
-    say(f"evaluating {name}@{version} on {len(items)} items…")
-    graph = await build_local_graph(settings.model_copy(update={"llm": llm}))
-    outcomes = await run_items(graph, items)
-    return summarise(outcomes, engine_chain=[f"{name}@{version}"])
-
-
 def _eval(args: argparse.Namespace, settings: Settings, transport: Transport | None) -> int:
     name, version = parse_model_ref(args.ref)
     fingerprint = settings.llm.spec(name, version).fingerprint()
@@ -278,54 +235,7 @@ def cmd_models(args: argparse.Namespace) -> int:
         return 1
 
 
-async def mint_admin_token(settings: Settings, ttl_s: int | None = None) -> str:
-    """An access token for the default organisation's admin (made when there is none), signed with the
-    install's own secret; `ttl_s` overrides the access token lifetime (at most a day, as the settings allow)."""
-    from serve.security import issue_access_token
-    from serve.storage import users
-    from serve.storage.db import create_engine, migrate, session_factory, transaction
-
-    url = settings.resolved_database_url
-    await migrate(url)
-    engine = create_engine(url)
-    try:
-        async with transaction(session_factory(engine)) as session:
-            org = await users.get_or_create_organization(
-                session=session, name=settings.auth.default_organization
-            )
-            admin = await users.get_or_create_admin(session=session, organization_id=org.id)
-            user_id, org_id = admin.id, org.id
-    finally:
-        await engine.dispose()
-    auth = settings.auth if ttl_s is None else settings.auth.model_copy(update={"access_token_ttl_s": ttl_s})
-    return issue_access_token(auth, user_id=user_id, organization_id=org_id, role="admin")
-
-
-def cmd_admin(args: argparse.Namespace) -> int:
-    from serve.settings import get_settings
-
-    print(asyncio.run(mint_admin_token(get_settings(), args.ttl_s)), flush=True)
-    return 0
-
-
-def _day(value: str) -> int:
-    seconds = int(value) if value.isdigit() else 0
-    if not 60 <= seconds <= 86400:
-        raise argparse.ArgumentTypeError(f"--ttl-s takes seconds between 60 and 86400 (got {value!r})")
-    return seconds
-
-
-def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    admin = commands.add_parser("admin", help="administration: an admin access token for scripts")
-    admin_actions = admin.add_subparsers(dest="admin_command", required=True)
-    token = admin_actions.add_parser(
-        "token", help="print an admin access token signed with the install's secret"
-    )
-    token.add_argument(
-        "--ttl-s", type=_day, default=None, help="lifetime in seconds (default: auth settings)"
-    )
-    admin.set_defaults(func=cmd_admin)
-
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     models = commands.add_parser(
         "models", help="model versions: list, eval, canary, promote, rollback, status"
     )

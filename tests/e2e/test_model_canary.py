@@ -65,7 +65,7 @@ def _new_chat(http: httpx.Client, headers: dict[str, str], *, canary: bool, perc
 
 
 def test_canary_sticky_and_rollback_through_the_real_deployments(cluster: tuple[str, str]) -> None:
-    from serve.cli_models import mint_admin_token
+    from serve.cli_admin import mint_admin_token
     from serve.settings import Settings
 
     base, database = cluster
@@ -118,7 +118,8 @@ def test_canary_sticky_and_rollback_through_the_real_deployments(cluster: tuple[
 def test_the_models_command_over_http(cluster: tuple[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     """`csagent models status` as a script runs it: real HTTP to the Serve app, the token from `admin token`."""
     from serve.cli import build_parser
-    from serve.cli_models import AdminError, http_transport, mint_admin_token, run_models
+    from serve.cli_admin import mint_admin_token
+    from serve.cli_models import AdminError, http_transport, run_models
     from serve.settings import Settings
 
     base, database = cluster

@@ -14,7 +14,8 @@ from fastapi.testclient import TestClient
 from deployments.local import LocalHandle
 from serve.app import create_app
 from serve.cli import build_parser
-from serve.cli_models import Transport, mint_admin_token, run_models
+from serve.cli_admin import mint_admin_token
+from serve.cli_models import Transport, run_models
 from serve.settings import Settings
 from tests.integration.test_admin_models import _clear_lifecycle
 
