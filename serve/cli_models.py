@@ -69,7 +69,31 @@ def _call(transport: Transport, method: str, path: str, body: dict[str, Any] | N
         return answer
     error = answer.get("error") or {}
     hint = " (make one with `csagent admin token`)" if status == 401 else ""
-    raise AdminError(f"{status} {error.get('code', 'error')}: {error.get('message', '')}{hint}", error)
+    fields = [
+        f"{'.'.join(e.get('loc', [])[1:])}: {e.get('msg')}"
+        for e in (error.get("details") or {}).get("errors", [])
+    ]
+    reasons = f" ({'; '.join(fields)})" if fields else ""
+    raise AdminError(
+        f"{status} {error.get('code', 'error')}: {error.get('message', '')}{reasons}{hint}", error
+    )
+
+
+def _what(item: dict[str, Any]) -> str:
+    """One audit entry's effect in a few words."""
+    details = item.get("details") or {}
+    if item["action"] == "canary":
+        return f"{details.get('percent')}% of new conversations"
+    if item["action"] == "promote":
+        forced = ", forced" if details.get("forced") else ""
+        return f"from {details.get('live', '?').rpartition('@')[2]} (gate {details.get('gate')}{forced})"
+    if item["action"] == "rollback":
+        if "ended_canary" in details:
+            return f"ended canary {details['ended_canary']} ({details.get('percent')}%)"
+        return f"{details.get('from')} -> {details.get('to')}"
+    if item["action"] == "evaluate":
+        return f"key fact {_pct(details.get('key_fact_accuracy'))}, hand-off {_pct(details.get('handoff_recall'))}"
+    return ""
 
 
 def format_models(engines: list[dict[str, Any]]) -> str:
@@ -150,12 +174,14 @@ def _status(transport: Transport, audit: int) -> str:
                 item["at"][:19],
                 item["action"],
                 f"{item['name']}@{item['version'] or '-'}",
+                _what(item),
                 item["actor_role"],
                 item["reason"],
             )
             for item in items
         ]
-        lines += ["", "recent actions:", table(("at", "action", "version", "by", "reason"), rows)]
+        headers = ("at", "action", "version", "what", "by", "reason")
+        lines += ["", "recent actions:", table(headers, rows)]
     return "\n".join(lines)
 
 
@@ -196,6 +222,8 @@ def run_models(args: argparse.Namespace, settings: Settings, transport: Transpor
         body = {"name": name, "version": version, "percent": args.percent, "reason": args.reason}
         say(format_models(_call(transport, "POST", "/models/canary", body)["engines"]))
     elif args.models_command == "promote":
+        if args.force and not (args.reason or "").strip():
+            raise AdminError("--force needs --reason (it is written to the audit log)")
         name, version = parse_model_ref(args.ref)
         body = {"name": name, "version": version, "force": args.force, "reason": args.reason}
         try:

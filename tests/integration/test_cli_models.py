@@ -15,7 +15,7 @@ from deployments.local import LocalHandle
 from serve.app import create_app
 from serve.cli import build_parser
 from serve.cli_admin import mint_admin_token
-from serve.cli_models import Transport, run_models
+from serve.cli_models import AdminError, Transport, run_models
 from serve.settings import Settings
 from tests.integration.test_admin_models import _clear_lifecycle
 
@@ -76,8 +76,16 @@ def test_the_lifecycle_from_the_command_line(
     assert "promote refused: grounded@1.1 was never evaluated" in refused
     assert "key_fact_accuracy" in refused and "FAIL" in refused
 
+    with pytest.raises(AdminError, match="--force needs --reason"):
+        _run(settings, transport, "promote", "grounded@1.1", "--force")
+    with pytest.raises(
+        AdminError, match="422 validation_error.*percent: Input should be greater than or equal to 1"
+    ):
+        _run(settings, transport, "canary", "grounded@1.1", "0")
+
     assert _run(settings, transport, "status") == 0
     status = capsys.readouterr().out
+    assert "25% of new conversations" in status
     assert "grounded: live 1.0 (75%), canary 1.1 (25%)" in status
     assert "canary" in status.split("recent actions:")[1] and "try shorter answers" in status
 
