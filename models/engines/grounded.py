@@ -165,8 +165,9 @@ def select_units(question: str, passages: list[Passage], max_sentences: int) -> 
     for order, passage in enumerate(primary):
         if budget <= 0:
             break
-        # With a section to quote, the summary gives its best lines only: the section says what was asked.
-        share = min(budget, _SUMMARY_BUDGET) if _order(passage) == 0 and len(primary) > 1 else budget
+        # With a section to quote, the summary gives its best lines only (at most half of those left): the section
+        # says what was asked.
+        share = min(budget // 2, _SUMMARY_BUDGET) if _order(passage) == 0 and len(primary) > 1 else budget
         for selected in _chunk_units(passage, order, share, with_code=technical and not code_used):
             if any(_similar(selected.unit.text, other.unit.text) for other in chosen):
                 continue

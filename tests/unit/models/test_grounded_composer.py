@@ -100,3 +100,8 @@ def test_a_near_tied_second_article_keeps_room_for_its_best_lines() -> None:
     assert "The second article says this. And this too. [2]" in text
     assert "A far article line." not in text
     assert text.count("First") == 6, "the first article gives up two of its eight lines"
+
+    # With fewer lines to give, the summary takes at most half of what the first article has left.
+    text, cited = compose("question", [*first, second, far], 6, 0.35)
+    assert cited == ["first", "second"]
+    assert text.count("First summary") == 2 and text.count("First section") == 2
