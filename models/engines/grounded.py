@@ -1,7 +1,9 @@
 """The grounded engine: an extractive composer that writes the answer from the retrieved passages only.
 
-It selects the units (sentences, step lists, code blocks) that best answer the question, orders them as the
-articles do, and marks each article's part with its citation number. It never writes a fact of its own: every
+It chooses the article that answers the question (not always the retrieval's first), that article's section whose
+heading asks what was asked, a few of its summary's lines, and a near-tied second article's best lines; within
+them, the units (sentences, step lists, code blocks) that best answer the question, the plainer of near ties. It
+orders them as the articles do, and marks each article's part with its citation number. It never writes a fact of its own: every
 sentence of an answer is a sentence of the knowledge base, so it needs no groundedness guard. With no evidence it
 says so plainly and offers a person.
 """
@@ -26,12 +28,14 @@ _TECHNICAL_CUES = re.compile(
 )
 # Sections of the best article within this score of the best passage are quoted too (e.g. the summary and the fix).
 _SECTION_SPREAD = 0.08
-# A second article is quoted only when it scores nearly as well as the best one, and only its lines above the floor.
+# A second article is quoted when one of its passages scores within this of the chosen article's best; it keeps room
+# for `_SECOND_LINES` of its lines (those above the floor), since it may be the one that answers. Tuned on the English
+# development set (pipelines/eval/dev/en.yaml), like the weights below.
 _OTHER_ARTICLE_SPREAD = 0.1
+_SECOND_LINES = 2
 _FLOOR = 0.35
 # Two sentences sharing more than this share of their words say the same thing: only the first is quoted.
 _SAME_SENTENCE = 0.7
-_SECOND_LINES = 2
 # Choosing the article (`choose_article`): weight of its second-best passage and of the question's words in its title.
 _SUPPORT = 0.1
 _TITLE_WEIGHT = 0.1
@@ -40,7 +44,7 @@ _FIX_BONUS = 0.02
 _HEADING_WEIGHT = 0.1
 # How much a sentence's readability counts next to its match with the question when sentences are chosen.
 _PLAIN_WEIGHT = 0.08
-# Sentences of the summary quoted before a section.
+# Sentences of the summary quoted before a section (at most half of the lines left).
 _SUMMARY_BUDGET = 3
 # The text is all there at once. Each piece costs a hop through every Serve deployment on the way (llm → graph →
 # ingress) plus a WebSocket frame, so pieces are fewer than a model's tokens; a short answer still arrives in several
