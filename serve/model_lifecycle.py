@@ -2,7 +2,8 @@
 back, store evaluation scores; every action written to the audit log in the same transaction as its effect.
 
 The admin routes (serve/api/admin_models.py) call these with the registry (`LLMConfig`) and a session; storage is
-serve/storage/models_rollout.py; routing a conversation to a version is serve/chat/model_router.py.
+serve/storage/models_rollout.py; the evaluation gate serve/promote_gate.py; routing a conversation to a version is
+serve/chat/model_router.py.
 
 Immutability: a version's spec fingerprint is recorded the first time it is used (canary, live, evaluated). An
 action on a version whose spec in this server's registry no longer matches the record is refused (409
@@ -20,12 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.config import EngineSpec, LLMConfig, UnknownModel
 from serve import schemas
 from serve.errors import ApiError, Conflict, NotFound
+from serve.promote_gate import GATE_MESSAGES, GATED_METRICS, gate
 from serve.security import Claims
 from serve.storage import models_rollout as store
 from serve.storage.models_rollout import Rollout, VersionRecord
-
-# The figures the promote gate compares (ScoresIn field → label in messages).
-GATED_METRICS = {"key_fact_accuracy": "key-fact accuracy", "handoff_recall": "hand-off recall"}
 
 
 class Forbidden(ApiError):
@@ -181,45 +180,6 @@ async def set_canary(
     await _audit(session, caller, "canary", body.name, body.version, body.reason, details, now)
 
 
-def gate(
-    live: dict[str, Any] | None, candidate: dict[str, Any] | None, tolerance: float
-) -> tuple[str | None, list[schemas.GateMetric]]:
-    """The evaluation gate: (why it fails or None, the comparison table). A candidate fails when it was never
-    evaluated, when live was not (nothing to compare with), or when it scores more than `tolerance` below live on
-    a gated metric."""
-    table = []
-    for metric in GATED_METRICS:
-        live_value = (live or {}).get(metric)
-        candidate_value = (candidate or {}).get(metric)
-        delta = (
-            None if live_value is None or candidate_value is None else round(candidate_value - live_value, 4)
-        )
-        # A metric live lacks cannot be compared (no hand-off items in its run): the candidate's value stands.
-        passed = candidate_value is not None and (
-            live_value is None or candidate_value >= live_value - tolerance
-        )
-        table.append(
-            schemas.GateMetric(
-                metric=metric, live=live_value, candidate=candidate_value, delta=delta, passed=passed
-            )
-        )
-    if candidate is None:
-        return "candidate_not_evaluated", table
-    if live is None:
-        return "live_not_evaluated", table
-    if not all(row.passed for row in table):
-        return "below_live", table
-    return None, table
-
-
-_GATE_MESSAGES = {
-    "candidate_not_evaluated": "{candidate} was never evaluated: run `csagent models eval {candidate}` first.",
-    "live_not_evaluated": "{live} (live) was never evaluated, so there is nothing to compare with: run "
-    "`csagent models eval {live}` first.",
-    "below_live": "{candidate} scores below {live} beyond the tolerance of {tolerance:.0%} on {metrics}.",
-}
-
-
 async def promote(
     *, session: AsyncSession, llm: LLMConfig, caller: Claims, body: schemas.PromoteIn, now: datetime
 ) -> None:
@@ -241,7 +201,7 @@ async def promote(
     }
     if failure is not None and not body.force:
         metrics = ", ".join(GATED_METRICS[row.metric] for row in table if not row.passed)
-        message = _GATE_MESSAGES[failure].format(
+        message = GATE_MESSAGES[failure].format(
             candidate=candidate, live=live, tolerance=llm.promote_tolerance, metrics=metrics
         )
         raise EvalGateFailed(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from serve.model_lifecycle import gate
+from serve.promote_gate import gate
 
 LIVE = {"key_fact_accuracy": 0.85, "handoff_recall": 0.9}
 
