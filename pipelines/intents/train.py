@@ -17,6 +17,7 @@ from models.nlp.embedder import Embedder, Vectors, identity_of, shared_embedder
 from models.nlp.intent import META_FILE, OUT_OF_SCOPE, IntentClassifier
 from models.nlp.lexical import LexicalFeatures
 from pipelines.intents.data import INTENTS_FILE, data_digest, load_intent_set
+from pipelines.intents.knowledge import knowledge_digest, knowledge_examples
 
 # Weak regularisation: with 20-44 examples a class, a confident (sharp) softmax separates in-scope from
 # out-of-scope text best. The held-out split is only for `evaluate`.
@@ -29,13 +30,14 @@ _FOLDS = 5
 
 
 # Bump when the features or the model change, so `make` retrains artefacts built by older code.
-TRAINER_VERSION = "4"
+TRAINER_VERSION = "5"
 
 
 def is_current(
     model_dir: Path, intents_file: Path = INTENTS_FILE, *, config: NLPConfig | None = None
 ) -> bool:
-    """True when the artefact was trained on this data, by this trainer, with the configured embedder."""
+    """True when the artefact was trained on this data (the intent set and the knowledge base's titles), by this
+    trainer, with the configured embedder."""
     meta = model_dir / META_FILE
     if not meta.exists():
         return False
@@ -43,6 +45,7 @@ def is_current(
     stored = json.loads(meta.read_text())
     return bool(
         stored.get("data_digest") == data_digest(intents_file)
+        and stored.get("knowledge_digest") == knowledge_digest()
         and stored.get("trainer") == TRAINER_VERSION
         and stored.get("embedder") == identity_of(config.embedder, config.embedder_spec)
     )
@@ -56,12 +59,16 @@ def train(
     embedder: Embedder | None = None,
     threshold: float = 0.7,
 ) -> IntentClassifier:
-    """Fit on the train split and write the artefact; the test split is never seen here.
+    """Fit on the train split and the knowledge base's article titles (pipelines/intents/knowledge.py), and
+    write the artefact; the test split is never seen here.
 
     `config` (default: config/models.yaml) picks the embedder unless `embedder` is given.
     """
     data = load_intent_set(intents_file)
     texts, labels = data.split("train")
+    from_articles = knowledge_examples({intent.name for intent in data.intents})
+    texts += [text for text, _ in from_articles]
+    labels += [label for _, label in from_articles]
     if embedder is None:
         config = config or NLPConfig()
         embedder = shared_embedder(config.embedder, config.embedder_spec)
@@ -72,6 +79,8 @@ def train(
         model_dir,
         {
             "data_digest": data_digest(intents_file),
+            "knowledge_digest": knowledge_digest(),
+            "article_examples": len(from_articles),
             "trainer": TRAINER_VERSION,
             "embedder": embedder.identity,
             "train_examples": len(texts),
