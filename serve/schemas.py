@@ -302,6 +302,29 @@ class GateMetric(WireModel):
     passed: bool
 
 
+class GateDetails(WireModel):
+    """`details` of 409 `eval_gate_failed`: the comparison the promote gate made."""
+
+    reason: Literal["candidate_not_evaluated", "live_not_evaluated", "below_live"]
+    live: str = Field(description="The live version, `name@version`.")
+    candidate: str = Field(description="The version that was to be promoted, `name@version`.")
+    tolerance: float
+    metrics: list[GateMetric]
+
+
+class GateErrorDetail(ErrorDetail):
+    details: GateDetails | dict[str, Any] = Field(  # type: ignore[assignment]  # narrower than ErrorDetail's
+        default_factory=dict,
+        description="For `eval_gate_failed`, the gate's comparison; for other conflicts, their own details.",
+    )
+
+
+class GateErrorBody(WireModel):
+    """A refused promote: 409 `eval_gate_failed` (or another conflict, such as `already_live`)."""
+
+    error: GateErrorDetail
+
+
 class AuditEntry(WireModel):
     id: uuid.UUID
     at: datetime

@@ -74,7 +74,11 @@ async def canary(
     return await model_lifecycle.list_models(session=session, llm=llm)
 
 
-@router.post("/models/promote", response_model=schemas.ModelList, responses=ERRORS)
+@router.post(
+    "/models/promote",
+    response_model=schemas.ModelList,
+    responses={**ERRORS, 409: {"model": schemas.GateErrorBody}},
+)
 async def promote(
     body: schemas.PromoteIn, admin: AdminUser, session: SessionDep, llm: RegistryDep, now: ClockDep
 ) -> schemas.ModelList:

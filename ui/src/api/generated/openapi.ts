@@ -641,6 +641,72 @@ export type components = {
        */
       rating: "up" | "down";
     };
+    /**
+     * GateDetails
+     * @description `details` of 409 `eval_gate_failed`: the comparison the promote gate made.
+     */
+    GateDetails: {
+      /**
+       * Candidate
+       * @description The version that was to be promoted, `name@version`.
+       */
+      candidate: string;
+      /**
+       * Live
+       * @description The live version, `name@version`.
+       */
+      live: string;
+      /** Metrics */
+      metrics: components["schemas"]["GateMetric"][];
+      /**
+       * Reason
+       * @enum {string}
+       */
+      reason: "candidate_not_evaluated" | "live_not_evaluated" | "below_live";
+      /** Tolerance */
+      tolerance: number;
+    };
+    /**
+     * GateErrorBody
+     * @description A refused promote: 409 `eval_gate_failed` (or another conflict, such as `already_live`).
+     */
+    GateErrorBody: {
+      error: components["schemas"]["GateErrorDetail"];
+    };
+    /** GateErrorDetail */
+    GateErrorDetail: {
+      /** Code */
+      code: string;
+      /**
+       * Details
+       * @description For `eval_gate_failed`, the gate's comparison; for other conflicts, their own details.
+       */
+      details:
+        | components["schemas"]["GateDetails"]
+        | {
+            [key: string]: unknown;
+          };
+      /** Message */
+      message: string;
+      /** Request Id */
+      request_id: string | null;
+    };
+    /**
+     * GateMetric
+     * @description One row of the promote gate's comparison.
+     */
+    GateMetric: {
+      /** Candidate */
+      candidate: number | null;
+      /** Delta */
+      delta: number | null;
+      /** Live */
+      live: number | null;
+      /** Metric */
+      metric: string;
+      /** Passed */
+      passed: boolean;
+    };
     /** GuestIn */
     GuestIn: {
       /** Display Name */
@@ -1394,7 +1460,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["ErrorBody"];
+          "application/json": components["schemas"]["GateErrorBody"];
         };
       };
       /** @description Unprocessable Entity */
