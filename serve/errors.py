@@ -93,6 +93,10 @@ class RateLimited(ApiError):
         )
 
 
+class Forbidden(ApiError):
+    status, code, message = 403, "forbidden", "This needs the admin role."
+
+
 class ServiceUnavailable(ApiError):
     status, code, message = 503, "service_unavailable", "The service is not ready. Try again shortly."
 

@@ -20,15 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.config import EngineSpec, LLMConfig, UnknownModel
 from serve import schemas
-from serve.errors import ApiError, Conflict, NotFound
+from serve.errors import Conflict, NotFound
 from serve.promote_gate import GATE_MESSAGES, GATED_METRICS, gate
 from serve.security import Claims
 from serve.storage import models_rollout as store
 from serve.storage.models_rollout import Rollout, VersionRecord
-
-
-class Forbidden(ApiError):
-    status, code, message = 403, "forbidden", "This needs the admin role."
 
 
 class ModelNotFound(NotFound):

@@ -104,7 +104,8 @@ async def _truncate(url: str) -> None:
     async with engine.begin() as connection:
         await connection.execute(
             text(
-                "TRUNCATE feedback, cases, messages, conversations, refresh_tokens, users, organizations CASCADE"
+                "TRUNCATE feedback, cases, messages, conversations, refresh_tokens, users, organizations,"
+                " model_audit, model_versions, model_rollouts CASCADE"
             )
         )
     await engine.dispose()

@@ -43,7 +43,7 @@ ERRORS: dict[int | str, dict[str, object]] = {
 
 def require_admin(caller: CurrentUser) -> Claims:
     if caller.role != "admin":
-        raise model_lifecycle.Forbidden()
+        raise errors.Forbidden()
     return caller
 
 
