@@ -1,9 +1,14 @@
 import { screen } from "@testing-library/react";
-import { afterEach, expect, test } from "vitest";
+import { afterEach, beforeAll, expect, test } from "vitest";
 import { renderAsAdmin } from "../features/admin/testing";
 import { navigate } from "../lib/useHistoryPath";
 import { guestUser } from "../testing/fixtures";
 import { SignedIn } from "./SignedIn";
+
+beforeAll(async () => {
+  // The admin screen is a lazy chunk: load it once up front, so a busy machine does not race the first click.
+  await import("../features/admin/AdminPage");
+});
 
 afterEach(() => {
   navigate("/", { replace: true });

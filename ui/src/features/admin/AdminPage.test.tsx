@@ -57,10 +57,9 @@ test("a canary applies only on confirm, is announced once, and shows in the tabl
   await user.type(number, "25");
   expect(slider).toHaveValue("25");
   expect(fake.requests).toEqual([]);
-  await user.type(
-    within(dialog).getByRole("textbox", { name: "Reason (optional)" }),
-    "Try the shorter answers",
-  );
+  // One paste rather than a key per letter: the test is about what is sent, not about typing.
+  await user.click(within(dialog).getByRole("textbox", { name: "Reason (optional)" }));
+  await user.paste("Try the shorter answers");
   await user.click(within(dialog).getByRole("button", { name: "Start canary" }));
 
   await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
@@ -131,7 +130,8 @@ test("the gate's refusal shows its comparison; forcing needs a reason; focus lan
   );
   expect(fake.requests).toHaveLength(1);
 
-  await user.type(reason, "Key facts fixed in the articles since");
+  await user.click(reason);
+  await user.paste("Key facts fixed in the articles since");
   await user.click(within(dialog).getByRole("button", { name: "Promote anyway" }));
   await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
   expect(fake.requests.at(-1)).toEqual({

@@ -72,7 +72,7 @@ export function AdminPage() {
       percent: values.percent,
       ...optionalReason(values.reason),
     };
-    await action.mutateAsync({ kind: "canary", body });
+    await action.run({ kind: "canary", body });
     done(t("admin.canaryDone", { model: modelId(row), percent: formatPercent(values.percent, language) }));
   };
   const promote = async (row: ModelVersion, values: PromoteValues) => {
@@ -82,11 +82,11 @@ export function AdminPage() {
       force: values.force,
       ...optionalReason(values.reason),
     };
-    await action.mutateAsync({ kind: "promote", body });
+    await action.run({ kind: "promote", body });
     done(t("admin.promoteDone", { model: modelId(row) }));
   };
   const rollback = async (name: string, values: ReasonValues) => {
-    const list = await action.mutateAsync({
+    const list = await action.run({
       kind: "rollback",
       body: { name, ...optionalReason(values.reason) },
     });
