@@ -30,9 +30,14 @@ TURN_PHASE = Histogram(
     ["phase"],
     buckets=_LATENCY_BUCKETS,
 )
+# Turns, time to first token, fallbacks and feedback carry the `engine` and `version` that wrote the reply
+# (`meta.model`), so a canary can be compared with live (Grafana row "Model versions", alert
+# CsagentCanaryWorseThanLive). Every existing query sums over them, so the added labels change none of its figures.
+_BY_MODEL = ["engine", "version"]
 TTFT = Histogram(
     "csagent_time_to_first_token_seconds",
-    "Time from claim to the first streamed piece of a reply.",
+    "Time from claim to the first streamed piece of a reply, by the engine version that wrote it.",
+    _BY_MODEL,
     buckets=_LATENCY_BUCKETS,
 )
 TOKENS = Counter("csagent_tokens_total", "Tokens processed by the engines.", ["kind", "model"])
@@ -42,7 +47,9 @@ INTENT_CONFIDENCE = Histogram(
     buckets=(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0),
 )
 FALLBACKS = Counter(
-    "csagent_llm_fallbacks_total", "Replies written by a later engine of the chain.", ["from_engine"]
+    "csagent_llm_fallbacks_total",
+    "Replies written by engine@version, a later engine of the chain, after from_engine failed.",
+    ["from_engine", *_BY_MODEL],
 )
 ESCALATION_SUGGESTIONS = Counter(
     "csagent_escalation_suggestions_total", "Replies that suggested a hand-off to a person.", ["reason"]
@@ -52,13 +59,41 @@ ERRORS = Counter(
 )
 WEBSOCKETS = Gauge("csagent_websocket_connections", "Open WebSocket connections on this replica.")
 RATE_LIMITED = Counter("csagent_rate_limited_total", "Requests refused by a rate limit.", ["scope"])
-TURNS = Counter("csagent_turns_total", "Finished chat turns by outcome.", ["outcome"])
+TURNS = Counter(
+    "csagent_turns_total", "Finished chat turns by outcome and engine version.", ["outcome", *_BY_MODEL]
+)
+FEEDBACK = Counter(
+    "csagent_feedback_total",
+    "Stored ratings of replies, by the engine version that wrote them.",
+    [*_BY_MODEL, "rating"],
+)
+
+UNKNOWN = "unknown"
+
+
+def model_labels(model: object) -> dict[str, str]:
+    """`engine` and `version` labels of a reply's `meta.model`: `{name, version}` as the contract stores it, or a
+    `"name@version"` string. A reply without one (a turn that failed before any engine answered) counts as
+    `unknown`, so it still shows in the totals."""
+    if isinstance(model, str):
+        name, _, version = model.partition("@")
+    elif isinstance(model, dict):
+        name, version = str(model.get("name") or ""), str(model.get("version") or "")
+    else:
+        name = version = ""
+    return {"engine": name or UNKNOWN, "version": version or UNKNOWN}
+
+
+def observe_feedback(meta: dict[str, Any], rating: str) -> None:
+    """Count one stored rating against the version that wrote the rated reply (thumbs up share by version)."""
+    FEEDBACK.labels(**model_labels(meta.get("model")), rating=rating).inc()
 
 
 def observe_turn(meta: dict[str, Any], *, failed: bool, seconds: float) -> None:
     """Record one stored reply's figures."""
+    by_model = model_labels(meta.get("model"))
     outcome = "complete" if not failed else "interrupted" if meta.get("error") == "interrupted" else "failed"
-    TURNS.labels(outcome=outcome).inc()
+    TURNS.labels(outcome=outcome, **by_model).inc()
     TURN_LATENCY.labels(route=str(meta.get("route", "unknown"))).observe(seconds)
     timings = meta.get("timings") or {}
     for phase in ("nlp", "retrieval", "generation", "storage"):
@@ -66,15 +101,14 @@ def observe_turn(meta: dict[str, Any], *, failed: bool, seconds: float) -> None:
         if value:
             TURN_PHASE.labels(phase=phase).observe(float(value) / 1000)
     if meta.get("ttft_ms") is not None:
-        TTFT.observe(float(meta["ttft_ms"]) / 1000)
-    model = str((meta.get("model") or {}).get("name", "unknown"))
+        TTFT.labels(**by_model).observe(float(meta["ttft_ms"]) / 1000)
     for kind, count in (meta.get("tokens") or {}).items():
-        TOKENS.labels(kind=kind, model=model).inc(int(count))
+        TOKENS.labels(kind=kind, model=by_model["engine"]).inc(int(count))
     intent = meta.get("intent") or {}
     if "confidence" in intent:
         INTENT_CONFIDENCE.observe(float(intent["confidence"]))
     for engine in meta.get("fallback_from") or []:
-        FALLBACKS.labels(from_engine=str(engine)).inc()
+        FALLBACKS.labels(from_engine=str(engine), **by_model).inc()
     if meta.get("escalation_suggested"):
         for reason in meta.get("escalation_reasons") or ["handoff_route"]:
             ESCALATION_SUGGESTIONS.labels(reason=str(reason)).inc()

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from serve import errors, schemas
+from serve import errors, metrics, schemas
 from serve.api.conversations import ERRORS
 from serve.api.deps import ChatDep, CurrentUser, SessionDep, StateDep
 from serve.chat import service
@@ -82,8 +82,11 @@ async def feedback(
     )
     if message is None or message.role != "assistant":
         raise errors.MessageNotFound()
+    rated_meta = dict(message.meta or {})
     await conversation_store.upsert_feedback(
         session=session, message_id=message_id, user_id=caller.sub, rating=body.rating, comment=body.comment
     )
     await session.commit()
+    # Counted once stored, against the version that wrote the reply: the thumbs up share by version.
+    metrics.observe_feedback(rated_meta, body.rating)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -42,6 +42,22 @@ def test_alert_rules_are_valid_and_use_our_metrics() -> None:
         assert used and used <= known, (name, used - known)
 
 
+def test_canary_alerts_compare_versions_of_one_engine() -> None:
+    """A version is compared with the other versions of its own engine (`on (engine)`, many versions to one
+    engine), over 10 minutes and only with enough turns: never with another engine, never on a trickle."""
+    rules = yaml.safe_load((CONFIG / "prometheus" / "alerts.yml").read_text())
+    alerts = {rule["alert"]: rule for group in rules["groups"] for rule in group["rules"]}
+    for name, metric in (
+        ("CsagentCanaryWorseThanLive", "csagent_turns_total"),
+        ("CsagentCanarySlowerThanLive", "csagent_time_to_first_token_seconds_bucket"),
+    ):
+        expr = " ".join(alerts[name]["expr"].split())
+        assert metric in expr and "by (engine, version)" in expr.replace("le, ", ""), name
+        assert "> on (engine) group_left ()" in expr and "min by (engine)" in expr, name
+        assert "[10m]" in expr and ">= 20" in expr and alerts[name]["for"] == "10m", name
+        assert "{{ $labels.engine }}@{{ $labels.version }}" in alerts[name]["annotations"]["summary"], name
+
+
 def _ray_metrics() -> set[str]:
     """What the llm replicas export through Ray (`ray_` + the name they give `ray.serve.metrics`)."""
     from deployments.llm import _COUNTERS
@@ -61,6 +77,27 @@ def test_dashboard_panels_use_our_metrics() -> None:
         assert set(re.findall(r"\bray_csagent_[a-z_]+", expr)) <= _ray_metrics(), expr
     llm_row = [p for p in dashboard["panels"] if p.get("title", "").startswith("LLM engines")]
     assert llm_row, "a row compares engines and versions"
+
+
+def test_dashboard_compares_model_versions() -> None:
+    """The "Model versions" row: turns/s, failed share, p99 time to first token and thumbs up share, each split
+    by engine and version, below every other panel."""
+    panels = json.loads((CONFIG / "grafana" / "csagent.json").read_text())["panels"]
+    assert len({p["id"] for p in panels}) == len(panels), "panel ids are unique"
+    row = next(i for i, p in enumerate(panels) if p.get("title") == "Model versions: canary vs live")
+    assert panels[row]["type"] == "row"
+    below = panels[row + 1 :]
+    exprs = [target["expr"] for panel in below for target in panel["targets"]]
+    for metric in (
+        "csagent_turns_total",
+        'csagent_turns_total{outcome="failed"}',
+        "csagent_time_to_first_token_seconds_bucket",
+        'csagent_feedback_total{rating="up"}',
+    ):
+        assert any(metric in expr for expr in exprs), metric
+    assert all("engine, version" in expr for expr in exprs)
+    top = panels[row]["gridPos"]["y"]
+    assert all(p["gridPos"]["y"] + p["gridPos"]["h"] <= top for p in panels[:row])
 
 
 def test_serve_config_names_every_deployment_with_autoscaling() -> None:
