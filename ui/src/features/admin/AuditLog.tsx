@@ -56,7 +56,7 @@ export function AuditLog({ entries, hasMore, loadingMore, onLoadMore }: AuditLog
     <div className="flex flex-col gap-3">
       {/* eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex -- a scrollable region needs keyboard focus */}
       <div className="overflow-x-auto" role="region" aria-label={t("admin.audit")} tabIndex={0}>
-        <table className="w-full border-collapse text-sm">
+        <table className="w-full min-w-[40rem] border-collapse text-sm wrap-normal">
           <caption className="sr-only">{t("admin.audit")}</caption>
           <thead>
             <tr className="border-line border-b">

@@ -43,7 +43,9 @@ export function ModelsTable({ models, busy = false, onCanary, onPromote, onRollb
     // A scrollable region must be reachable by keyboard (WCAG 2.1.1); its name is the table's.
     // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
     <div className="overflow-x-auto" role="region" aria-label={t("admin.models")} tabIndex={0}>
-      <table className="w-full border-collapse text-start text-sm">
+      {/* Words stay whole (the page breaks long words anywhere) and the table keeps a readable width: a narrow
+          screen scrolls this region sideways instead of squeezing the columns (WCAG 1.4.10 allows it for data tables). */}
+      <table className="w-full min-w-[44rem] border-collapse text-start text-sm wrap-normal">
         <caption className="sr-only">{t("admin.models")}</caption>
         <thead>
           <tr className="border-line border-b">
