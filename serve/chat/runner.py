@@ -201,6 +201,7 @@ class TurnRunner:
                 self._store_durably(reply_id, conversation_id, INTERRUPTED_REPLY, interrupted, True, elapsed)
             )
             return
+        models: dict[str, dict[str, str | None]] = {}
         try:
             async with LeaseKeeper(self.sessions, self.lease, reply_id):
                 models = await self._models(conversation_id, pins, first_turn)
@@ -212,6 +213,11 @@ class TurnRunner:
         failed = final is None or bool(final.get("failed"))
         content = final["content"] if final else ("".join(streamed).strip() or FAILED_REPLY)
         meta: dict[str, Any] = dict(final["meta"]) if final else {"error": "turn_failed"}
+        if final is None and models:
+            # No engine answered: the failure counts against the version this conversation was routed to, so the
+            # canary-versus-live alert sees failures that happen before any engine writes.
+            name, routed = next(iter(models.items()))
+            meta["model"] = {"name": name, "version": routed["version"]}
         if final:
             # Storage on the turn's path: reading the question and history before the graph ran. The final write
             # happens after the reply is complete and is measured by the turn_phase metric.

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from deployments.local import LocalHandle
 from models.config import LLMConfig
@@ -22,7 +22,7 @@ from serve.security import issue_access_token
 from serve.settings import Settings
 from serve.state import AppState
 from serve.storage import conversations as conversation_store
-from serve.storage import users
+from serve.storage import tables, users
 from serve.storage.db import create_engine, transaction
 from tests.factories import SOQL_QUESTION, auth, conversation, guest, send
 
@@ -326,6 +326,48 @@ def test_conversations_begun_before_a_canary_stay_live(admin_client: TestClient)
     body = {"name": "grounded", "version": "1.1", "percent": 99}
     assert admin_client.post(f"{MODELS}/canary", json=body, headers=headers).status_code == 200
     assert {_version(admin_client, session, chat) for chat in chats} == {"1.0"}
+
+
+class _BrokenGraph:
+    """A graph handle whose every turn fails before any engine answers."""
+
+    def options(self, **_: object) -> _BrokenGraph:
+        return self
+
+    @property
+    def run_turn(self) -> _BrokenGraph:
+        return self
+
+    def remote(self, *_: object, **__: object) -> Any:
+        raise RuntimeError("the graph replica is gone")
+
+
+def test_a_turn_that_fails_before_any_engine_counts_against_its_routed_version(
+    admin_client: TestClient,
+) -> None:
+    headers = admin_headers(admin_client)
+    body = {"name": "grounded", "version": "1.1", "percent": 99}
+    assert admin_client.post(f"{MODELS}/canary", json=body, headers=headers).status_code == 200
+    session = guest(admin_client)
+    chat = next(
+        c["id"] for c in (conversation(admin_client, session) for _ in range(5)) if bucket(c["id"]) < 99
+    )
+    state = _state(admin_client)
+    state.runner.graph = _BrokenGraph()
+    response = send(admin_client, session, chat, SOQL_QUESTION)
+    assert response.status_code == 200, response.text
+    reply = response.json()["reply"]
+    assert reply["status"] == "failed"
+
+    async def stored_meta() -> dict[str, Any]:
+        async with state.sessions() as db:
+            query = select(tables.Message.meta).where(tables.Message.id == uuid.UUID(reply["id"]))
+            return dict((await db.execute(query)).scalar_one())
+
+    assert admin_client.portal is not None
+    meta = admin_client.portal.call(stored_meta)
+    assert meta["error"] == "turn_failed"
+    assert meta["model"] == {"name": "grounded", "version": "1.1"}
 
 
 class SteppedClock:
