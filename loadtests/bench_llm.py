@@ -51,9 +51,13 @@ async def graph_requests(questions: list[str]) -> list[dict[str, Any]]:
     captured: list[dict[str, Any]] = []
     generate = local.llm.generate
 
-    def recording(request: dict[str, Any], start_at: str | None = None) -> Any:
+    def recording(
+        request: dict[str, Any],
+        start_at: str | None = None,
+        models: dict[str, dict[str, str | None]] | None = None,
+    ) -> Any:
         captured.append(request)
-        return generate(request, start_at)
+        return generate(request, start_at, models)
 
     local.llm.generate = recording  # type: ignore[method-assign]
     for number, question in enumerate(questions):

@@ -85,9 +85,11 @@ class _RecordingGraph(ConversationGraph):
 
     sent: list[int]
 
-    async def run_turn(self, turn: dict[str, Any]) -> AsyncGenerator[dict[str, Any], None]:
+    async def run_turn(
+        self, turn: dict[str, Any], models: dict[str, dict[str, str | None]] | None = None
+    ) -> AsyncGenerator[dict[str, Any], None]:
         self.sent.append(len(turn["history"]))
-        async for event in super().run_turn(turn):
+        async for event in super().run_turn(turn, models):
             yield event
 
 
