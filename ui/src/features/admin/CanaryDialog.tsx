@@ -2,10 +2,9 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useId, useMemo, useState } from "react";
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
-import { Button } from "../../components/ui/Button";
 import { Dialog } from "../../components/ui/Dialog";
 import { adminErrorMessage } from "./errors";
-import { FormAlert, ReasonField } from "./fields";
+import { FormActions, FormAlert, ReasonField } from "./fields";
 import { formatPercent } from "./format";
 import { canarySchema, type CanaryValues } from "./schemas";
 import { modelId, type ModelVersion } from "./types";
@@ -118,12 +117,9 @@ function CanaryForm({ row, onClose, onSubmit }: { row: ModelVersion } & Omit<Can
         {...register("reason")}
       />
       <FormAlert message={refusal?.message ?? null} attempt={refusal?.attempt ?? 0} />
-      <div className="flex flex-wrap justify-end gap-2">
-        <Button onClick={onClose}>{t("header.cancel")}</Button>
-        <Button type="submit" variant="primary" disabled={isSubmitting}>
-          {t("admin.canaryStart")}
-        </Button>
-      </div>
+      <FormActions onCancel={onClose} variant="primary" busy={isSubmitting}>
+        {t("admin.canaryStart")}
+      </FormActions>
     </form>
   );
 }

@@ -2,11 +2,10 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useMemo, useState } from "react";
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
-import { Button } from "../../components/ui/Button";
 import { Dialog } from "../../components/ui/Dialog";
 import { Checkbox } from "../../components/ui/Switch";
 import { adminErrorMessage } from "./errors";
-import { FormAlert, ReasonField } from "./fields";
+import { FormActions, FormAlert, ReasonField } from "./fields";
 import { formatPercent } from "./format";
 import { gateComparison, isGateRefusal, type GateComparison } from "./gate";
 import { GateTable } from "./GateTable";
@@ -118,12 +117,9 @@ function PromoteForm({ live, onClose, onSubmit }: Omit<PromoteDialogProps, "row"
           ) : null}
         </>
       ) : null}
-      <div className="flex flex-wrap justify-end gap-2">
-        <Button onClick={onClose}>{t("header.cancel")}</Button>
-        <Button type="submit" variant="primary" disabled={isSubmitting}>
-          {force ? t("admin.force") : t("admin.promote")}
-        </Button>
-      </div>
+      <FormActions onCancel={onClose} variant="primary" busy={isSubmitting}>
+        {force ? t("admin.force") : t("admin.promote")}
+      </FormActions>
     </form>
   );
 }

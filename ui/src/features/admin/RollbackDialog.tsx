@@ -2,10 +2,9 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
-import { Button } from "../../components/ui/Button";
 import { Dialog } from "../../components/ui/Dialog";
 import { adminErrorMessage } from "./errors";
-import { FormAlert, ReasonField } from "./fields";
+import { FormActions, FormAlert, ReasonField } from "./fields";
 import { reasonSchema, type ReasonValues } from "./schemas";
 import { modelId, type ModelVersion } from "./types";
 
@@ -77,12 +76,9 @@ function RollbackForm({
         {...register("reason")}
       />
       <FormAlert message={refusal?.message ?? null} attempt={refusal?.attempt ?? 0} />
-      <div className="flex flex-wrap justify-end gap-2">
-        <Button onClick={onClose}>{t("header.cancel")}</Button>
-        <Button type="submit" variant="danger" disabled={isSubmitting}>
-          {t("admin.rollback")}
-        </Button>
-      </div>
+      <FormActions onCancel={onClose} variant="danger" busy={isSubmitting}>
+        {t("admin.rollback")}
+      </FormActions>
     </form>
   );
 }

@@ -1,4 +1,6 @@
-import { useId, type Ref, type TextareaHTMLAttributes } from "react";
+import { useId, type ReactNode, type Ref, type TextareaHTMLAttributes } from "react";
+import { useTranslation } from "react-i18next";
+import { Button, type ButtonVariant } from "../../components/ui/Button";
 import { MAX_REASON } from "./schemas";
 
 export interface ReasonFieldProps extends TextareaHTMLAttributes<HTMLTextAreaElement> {
@@ -53,5 +55,28 @@ export function FormAlert({ message, attempt }: { message: string | null; attemp
     <p key={attempt} role="alert" className="text-danger bg-danger-soft rounded-md px-3 py-2">
       {message}
     </p>
+  );
+}
+
+/** A dialog form's closing row: Cancel, then the action (a submit button, disabled while it runs). */
+export function FormActions({
+  onCancel,
+  variant,
+  busy,
+  children,
+}: {
+  onCancel: () => void;
+  variant: ButtonVariant;
+  busy: boolean;
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className="flex flex-wrap justify-end gap-2">
+      <Button onClick={onCancel}>{t("header.cancel")}</Button>
+      <Button type="submit" variant={variant} disabled={busy}>
+        {children}
+      </Button>
+    </div>
   );
 }
