@@ -3,7 +3,10 @@
 1. A local cluster with one ingress replica (Redis broker, as in production) and `--sockets` WebSockets (default
    10,000), opened by `--clients` client processes (one Python process cannot drive 10,000 sockets and read their
    traffic in time). Users as guests, ten sockets each (under `chat.ws_max_sockets_per_user`), one conversation per
-   socket, every socket subscribed. The per-IP cap (`chat.ws_max_sockets_per_ip`) is raised for this run: every
+   socket, every socket subscribed. The guests and conversations are written straight to the database with the
+   app's own store functions and their access tokens signed with the install's key (`--seed rest` makes them
+   through the REST API instead): what is measured is holding sockets, and the REST setup of 10,000 of them would
+   keep the one ingress replica's core busy for ~40 minutes on a 2-core machine. The per-IP cap (`chat.ws_max_sockets_per_ip`) is raised for this run: every
    socket comes from 127.0.0.1. Memory per socket = (ingress replica PSS after - before) / sockets, and the same for
    Serve's proxy actor or HAProxy, which hold the client side of each socket.
 2. `--streaming` of those conversations (default 1,000) stream an assistant reply at once: the benchmark publishes
@@ -104,21 +107,26 @@ async def _post(http: httpx.AsyncClient, path: str, headers: dict[str, str] | No
     raise RuntimeError(f"POST {path} failed five times, last: {failure}")
 
 
+async def _rest_user(http: httpx.AsyncClient, count: int) -> list[tuple[str, str]]:
+    """A guest and `count` conversations through the REST API: (token, conversation id) pairs."""
+    token = (await _post(http, "/api/v1/auth/guest"))["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    return [(token, str((await _post(http, "/api/v1/conversations", headers))["id"])) for _ in range(count)]
+
+
+async def _subscribe(port: int, token: str, conversation: str) -> tuple[str, ClientConnection]:
+    ws = await connect(f"ws://127.0.0.1:{port}/api/v1/ws?token={token}", open_timeout=120)
+    await ws.send(json.dumps({"type": "subscribe", "conversation_id": conversation, "after_seq": 0}))
+    return conversation, ws
+
+
 async def _open_user(
-    http: httpx.AsyncClient, port: int, gate: asyncio.Semaphore, count: int
+    http: httpx.AsyncClient, port: int, gate: asyncio.Semaphore, pairs: list[tuple[str, str]] | int
 ) -> list[tuple[str, ClientConnection]]:
+    """One user's sockets: `pairs` seeded beforehand, or that many made through REST first."""
     async with gate:
-        session = await _post(http, "/api/v1/auth/guest")
-        token = session["access_token"]
-        headers = {"Authorization": f"Bearer {token}"}
-
-        async def one() -> tuple[str, ClientConnection]:
-            conversation = str((await _post(http, "/api/v1/conversations", headers))["id"])
-            ws = await connect(f"ws://127.0.0.1:{port}/api/v1/ws?token={token}", open_timeout=120)
-            await ws.send(json.dumps({"type": "subscribe", "conversation_id": conversation, "after_seq": 0}))
-            return conversation, ws
-
-        return list(await asyncio.gather(*(one() for _ in range(count))))
+        seeded = pairs if isinstance(pairs, list) else await _rest_user(http, pairs)
+        return list(await asyncio.gather(*(_subscribe(port, token, chat) for token, chat in seeded)))
 
 
 async def _read(ws: ClientConnection, latencies: list[float], errors: list[str]) -> None:
@@ -133,14 +141,19 @@ async def _read(ws: ClientConnection, latencies: list[float], errors: list[str])
         errors.append(f"closed {ws.close_code}")
 
 
-async def _client_main(port: int, sockets: int, conn: Connection) -> None:
+async def _client_main(port: int, work: list[list[tuple[str, str]]] | int, conn: Connection) -> None:
+    """Open this client's sockets (`work`: seeded users' (token, conversation) pairs, or a count to make through
+    REST), report their conversations, read until told to stop, then report what was read."""
     gate = asyncio.Semaphore(OPEN_CONCURRENCY // SOCKETS_PER_USER or 1)
     limits = httpx.Limits(max_connections=OPEN_CONCURRENCY, max_keepalive_connections=OPEN_CONCURRENCY)
+    if isinstance(work, int):
+        users: list[list[tuple[str, str]]] | list[int] = [SOCKETS_PER_USER] * (work // SOCKETS_PER_USER)
+        if work % SOCKETS_PER_USER:
+            users.append(work % SOCKETS_PER_USER)  # type: ignore[arg-type]
+    else:
+        users = work
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=120, limits=limits) as http:
-        counts = [SOCKETS_PER_USER] * (sockets // SOCKETS_PER_USER)
-        if sockets % SOCKETS_PER_USER:
-            counts.append(sockets % SOCKETS_PER_USER)
-        groups = await asyncio.gather(*(_open_user(http, port, gate, n) for n in counts))
+        groups = await asyncio.gather(*(_open_user(http, port, gate, user) for user in users))
     opened = [pair for group in groups for pair in group]
     latencies: list[float] = []
     errors: list[str] = []
@@ -156,9 +169,63 @@ async def _client_main(port: int, sockets: int, conn: Connection) -> None:
         reader.cancel()
 
 
-def _client(port: int, sockets: int, conn: Connection) -> None:
+def _client(port: int, work: list[list[tuple[str, str]]] | int, conn: Connection) -> None:
+    sockets = work if isinstance(work, int) else sum(len(user) for user in work)
     raise_open_files(sockets + 100)
-    asyncio.run(_client_main(port, sockets, conn))
+    asyncio.run(_client_main(port, work, conn))
+
+
+async def _seed(sockets: int) -> list[list[tuple[str, str]]]:
+    """Guests (ten conversations each) written with the app's store functions, in the database the cluster uses
+    (the CSAGENT_* environment this process shares with it); per user, its (access token, conversation id) pairs."""
+    from serve.security import issue_access_token
+    from serve.settings import Settings
+    from serve.storage import conversations, users
+    from serve.storage.db import create_engine, session_factory, transaction
+
+    settings = Settings()
+    engine = create_engine(settings.resolved_database_url)
+    seeded: list[list[tuple[str, str]]] = []
+    try:
+        factory = session_factory(engine)
+        async with transaction(factory) as session:
+            org = await users.get_or_create_organization(
+                session=session, name=settings.auth.default_organization
+            )
+            org_id = org.id
+        left = sockets
+        while left > 0:
+            async with transaction(factory) as session:  # a hundred users a transaction
+                for _ in range(100):
+                    if left <= 0:
+                        break
+                    user = await users.add_user(
+                        session=session,
+                        organization_id=org_id,
+                        display_name="Guest",
+                        language="en",
+                        is_guest=True,
+                    )
+                    token = issue_access_token(
+                        settings.auth, user_id=user.id, organization_id=org_id, role=user.role
+                    )
+                    count = min(SOCKETS_PER_USER, left)
+                    chats = [
+                        await conversations.add_conversation(
+                            session=session,
+                            organization_id=org_id,
+                            user_id=user.id,
+                            channel="web",
+                            language="en",
+                            context=None,
+                        )
+                        for _ in range(count)
+                    ]
+                    seeded.append([(token, str(chat.id)) for chat in chats])
+                    left -= count
+    finally:
+        await engine.dispose()
+    return seeded
 
 
 def _health_probe(port: int, conn: Connection) -> None:
@@ -243,14 +310,25 @@ def run(args: argparse.Namespace) -> None:
         time.sleep(5)  # the replica settles after its first requests
         ingress_before = _pss_mib(cluster.pid, "ServeReplica:csagent:ingress")
         proxy_before = _pss_mib(cluster.pid, holder)
-        share = [
-            args.sockets // args.clients + (i < args.sockets % args.clients) for i in range(args.clients)
-        ]
+        work: list[list[list[tuple[str, str]]]] | list[int]
+        if args.seed == "db":
+            os.environ["CSAGENT_DATABASE_URL"] = args.database_url or f"sqlite+aiosqlite:///{database}"
+            os.environ["CSAGENT_AUTH__ACCESS_TOKEN_TTL_S"] = extra["CSAGENT_AUTH__ACCESS_TOKEN_TTL_S"]
+            seeding = time.monotonic()
+            seeded = asyncio.run(_seed(args.sockets))
+            print(
+                f"{len(seeded)} guests and {args.sockets} conversations seeded in {time.monotonic() - seeding:.0f} s"
+            )
+            work = [seeded[i :: args.clients] for i in range(args.clients)]
+        else:
+            work = [
+                args.sockets // args.clients + (i < args.sockets % args.clients) for i in range(args.clients)
+            ]
         pipes, clients = [], []
         opening = time.monotonic()
-        for count in share:
+        for share in work:
             ours, theirs = ctx.Pipe()
-            process = ctx.Process(target=_client, args=(port, count, theirs), daemon=True)
+            process = ctx.Process(target=_client, args=(port, share, theirs), daemon=True)
             process.start()
             pipes.append(ours)
             clients.append(process)
@@ -329,6 +407,12 @@ def main() -> int:
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
     parser.add_argument("--haproxy", action="store_true", help="the cluster with ray.haproxy_ingress")
+    parser.add_argument(
+        "--seed",
+        choices=["db", "rest"],
+        default="db",
+        help="make the guests and conversations in the database directly (default) or through the REST API",
+    )
     args = parser.parse_args()
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")
     run(args)
