@@ -113,6 +113,15 @@ class ChatSettings(_Section):
         description="How often the ingress recovers unfinished turns and marks idle chats.",
     )
     turn_timeout_s: float = Field(default=120.0, gt=0, description="Longest a turn may run before it fails.")
+    drain_timeout_s: float = Field(
+        default=12.0,
+        ge=0,
+        description=(
+            "When Serve stops an ingress replica (a redeploy, a downscale), how long its running turns may take "
+            "to finish before they are cancelled and handed to another replica. Keep it at least 5 s under the "
+            "ingress's graceful_shutdown_timeout_s in config/serve.yaml, after which Serve kills the replica."
+        ),
+    )
     reply_lease_s: float = Field(
         default=30.0,
         gt=0,

@@ -1,8 +1,13 @@
-"""What one ingress replica holds: settings, database, broker, chat service, turn runner and sweeper."""
+"""What one ingress replica holds: settings, database, broker, chat service, turn runner and sweeper.
+
+`drain` is the start of the replica's stop (serve/ingress.py notices it): sockets are told to reconnect elsewhere,
+new ones are refused, running turns finish or are handed over. `close` is its end (the app's lifespan shutdown).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
@@ -18,6 +23,9 @@ from serve.chat.sweeper import Sweeper
 from serve.ratelimit import RateLimiter
 from serve.settings import Settings
 from serve.storage.db import create_engine, migrate, session_factory
+
+# How long closing the sockets with 1012 may take: a socket ends after the frame it is handling.
+SOCKETS_CLOSE_S = 5.0
 
 
 class Drainable(Protocol):
@@ -36,6 +44,8 @@ class AppState:
     graph: Any
     limiter: RateLimiter
     sockets: set[Drainable] = field(default_factory=set)
+    # Set once this replica is being stopped: new sockets are answered 1012 so they reconnect to another one.
+    draining: bool = False
 
     @classmethod
     async def open(
@@ -76,12 +86,25 @@ class AppState:
             settings, engine, sessions, broker, chat, runner, sweeper, graph, RateLimiter(settings.redis_url)
         )
 
+    async def drain(self, turns_deadline_s: float) -> None:
+        """Serve is stopping this replica: refuse new sockets, close the open ones with 1012 all at once, and let
+        running turns finish for up to `turns_deadline_s` before the rest are handed to other replicas. The
+        sweeper stops first, so this replica never takes a handed-over turn back."""
+        if self.draining:
+            return
+        self.draining = True
+        await self.sweeper.stop()
+        await asyncio.gather(self.drain_sockets(), self.runner.drain(turns_deadline_s))
+
     async def drain_sockets(self) -> None:
         """Tell every open socket to reconnect (1012): on a downscale or restart nothing is lost, because a
         reconnecting client re-subscribes with its last seq and resends unacknowledged messages."""
-        await asyncio.gather(*(socket.drain() for socket in list(self.sockets)), return_exceptions=True)
+        closing = asyncio.gather(*(socket.drain() for socket in list(self.sockets)), return_exceptions=True)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(closing, SOCKETS_CLOSE_S)
 
     async def close(self) -> None:
+        self.draining = True
         await self.drain_sockets()
         await self.sweeper.stop()
         await self.runner.shutdown()

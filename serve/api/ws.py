@@ -3,8 +3,9 @@
 `chat_socket` admits a connection (sockets per IP and per user, a small pre-auth frame) and hands it to a
 `ChatSocket` (serve/api/ws_socket.py), whose reader takes client frames while a writer drains its bounded outbound
 queue. Close codes: 4401 bad or missing token, or the token expired (serve/api/ws_expiry.py), 1008 over a policy
-limit, 1009 a pre-auth frame too large, 1012 the replica is going away, 1013 the client reads too slowly. A client
-reconnects and subscribes with its last `seq`. The per-IP cap counts the trusted-proxies-aware client address.
+limit, 1009 a pre-auth frame too large, 1012 the replica is being stopped (open sockets, and new ones while it
+drains), 1013 the client reads too slowly. A client reconnects and subscribes with its last `seq`. The per-IP cap
+counts the trusted-proxies-aware client address.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from serve import errors, metrics
 from serve.api.deps import ClientAddressDep
 from serve.api.ws_expiry import SocketTimers, SocketTimersDep, token_expires_at
 from serve.api.ws_limits import SocketCounts
-from serve.api.ws_socket import CLOSE_POLICY, ChatSocket
+from serve.api.ws_socket import CLOSE_POLICY, CLOSE_RESTARTING, RESTARTING_REASON, ChatSocket
 from serve.frames import AuthFrame
 from serve.security import Claims, decode_access_token
 from serve.state import AppState
@@ -79,6 +80,9 @@ def _expire(socket: ChatSocket) -> None:
 
 
 async def _serve(socket: ChatSocket, state: AppState, timers: SocketTimers, expires_at: float) -> None:
+    if state.draining:
+        # This replica is being stopped: the client reconnects, and Serve's proxy picks another replica.
+        raise _Refused(CLOSE_RESTARTING, RESTARTING_REASON, "replica_draining")
     state.sockets.add(socket)
     metrics.WEBSOCKETS.inc()
     expiry = timers.call_at(expires_at, lambda: _expire(socket))

@@ -53,6 +53,7 @@ CLOSE_RESTARTING = 1012
 CLOSE_TRY_LATER = 1013
 _REPLAY_PAGE = 200
 _SLOW_READER = "reading too slowly; reconnect and subscribe with your last seq"
+RESTARTING_REASON = "server restarting; reconnect and subscribe with your last seq"
 
 
 class ChatSocket:
@@ -68,6 +69,7 @@ class ChatSocket:
         # Set when the socket must stop from the server's side; `closing` holds the close code, if one is sent.
         self.ended = asyncio.Event()
         self.closing: tuple[int, str] | None = None
+        self.closed = asyncio.Event()  # set once `close` has run: the socket is done on this replica
         limits = state.settings.rate_limit
         clock = state.limiter.clock
         self.frames = TokenBucket(limits.ws_frames_per_s, limits.ws_frame_burst, clock)
@@ -356,11 +358,11 @@ class ChatSocket:
             self.send(MessageEvent(message=submitted.reply).model_dump(mode="json"))
 
     async def drain(self) -> None:
-        """Close with 1012 (service restart): the client reconnects, to another replica if this one is going."""
-        with contextlib.suppress(Exception):
-            await self.ws.close(
-                code=CLOSE_RESTARTING, reason="server restarting; reconnect and subscribe again"
-            )
+        """Close with 1012 (service restart) and return once closed: the client reconnects, to another replica if
+        this one is going. The frame being handled is finished first; queued events are dropped (the client
+        re-subscribes with its last seq and gets them from storage)."""
+        self.end(CLOSE_RESTARTING, RESTARTING_REASON)
+        await self.closed.wait()
 
     async def close(self, writer: asyncio.Task[None]) -> None:
         """Stop following conversations and the writer; send the close code if the server ended the socket."""
@@ -376,6 +378,7 @@ class ChatSocket:
             code, reason = self.closing
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.ws.close(code=code, reason=reason), timeout=1)
+        self.closed.set()
 
 
 def _client_id(frame: ClientFrame | None) -> uuid.UUID | None:

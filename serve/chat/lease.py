@@ -6,6 +6,10 @@ a runner whose lease was taken over (it stalled past its lease, or lost the data
 it nor store its late reply, so the reply of the runner that took over is the only one. Taking over is one UPDATE
 with the expiry in its WHERE, so of two sweepers racing for one orphaned reply exactly one wins.
 
+A replica that Serve is stopping hands its unfinished replies back (`release_lease`): their leases end at once and
+a notice on `HANDOVER_CHANNEL` wakes the other replicas' sweepers, so one of them runs each turn now rather than one
+lease and one sweep interval later.
+
 Time comes from an injected `Clock`: the system clock in production, a hand-moved one in tests, which move it past
 a lease instead of waiting for one to run out.
 """
@@ -28,6 +32,8 @@ from serve.storage.db import transaction
 from serve.storage.tables import utcnow
 
 logger = logging.getLogger("csagent.lease")
+# The broker channel on which a stopping replica announces handed-back replies; no conversation has this id.
+HANDOVER_CHANNEL = uuid.UUID(int=0)
 
 
 class Clock(Protocol):
@@ -134,3 +140,14 @@ class LeaseKeeper:
                 assert self._host is not None
                 self._host.cancel()
                 return
+
+
+async def release_lease(
+    sessions: async_sessionmaker[AsyncSession], terms: LeaseTerms, reply_id: uuid.UUID
+) -> bool:
+    """End this runner's lease on a streaming reply now, so the next sweep of any replica takes it over; False when
+    the reply is settled or no longer this runner's. Only for a reply whose run here has ended (or never began)."""
+    async with transaction(sessions) as session:
+        return await message_store.renew_lease(
+            session=session, message_id=reply_id, owner=terms.owner, lease_until=terms.clock.now()
+        )

@@ -7,6 +7,10 @@ input), first telling clients with `assistant.reset` (reason `recovered`) to dro
 runner that finds its lease taken over (it stalled past the lease) stops streaming and stores nothing: the final
 write is fenced by the lease's owner, so the reply of the runner that took over is the only one.
 
+When Serve stops this replica, `drain` lets the running turns finish for a while, then cancels what is left and
+hands those replies over (serve/chat/lease.py: their leases end now and the other replicas' sweepers are woken), and
+any turn asked to start meanwhile is handed over at once; either way another replica runs it from the start.
+
 Ending a conversation does not stop a turn that is running: its reply is stored `complete` and the conversation
 stays resolved. A turn that has not started (or whose replica died) when the conversation is already resolved is
 not run at all: its reply is settled once as `failed` with `meta.error = "interrupted"`, so the contract's "one
@@ -28,7 +32,7 @@ from models.conversation import transition
 from models.turn import HistoryItem, TurnRequest
 from serve import metrics
 from serve.chat.broker import Broker
-from serve.chat.lease import LeaseKeeper, LeaseLost, LeaseTerms
+from serve.chat.lease import HANDOVER_CHANNEL, LeaseKeeper, LeaseLost, LeaseTerms, release_lease
 from serve.chat.model_router import ModelRouter
 from serve.chat.views import conversation_view, message_view
 from serve.frames import (
@@ -77,11 +81,19 @@ class TurnRunner:
         self.lease = lease
         self._tasks: dict[uuid.UUID, asyncio.Task[None]] = {}
         self._done: dict[uuid.UUID, asyncio.Event] = {}
+        # Set by `drain` (this replica is being stopped): new turns are handed over instead of run here.
+        self.draining = False
+        self._handovers: set[asyncio.Task[int]] = set()
 
     def start(self, reply_id: uuid.UUID, *, recovered: bool = False) -> None:
         """Run the turn for a reply whose lease this runner holds (idempotent within the replica);
-        `recovered` when a sweeper took it over from a runner that stopped."""
+        `recovered` when a sweeper took it over from a runner that stopped. While draining, hand it over instead."""
         if reply_id in self._tasks:
+            return
+        if self.draining:
+            handover = asyncio.create_task(self._hand_over([reply_id]), name=f"hand-over-{reply_id}")
+            self._handovers.add(handover)
+            handover.add_done_callback(self._handovers.discard)
             return
         self._done.setdefault(reply_id, asyncio.Event())
         task = asyncio.create_task(self._run(reply_id, recovered), name=f"turn-{reply_id}")
@@ -119,6 +131,37 @@ class TurnRunner:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def drain(self, deadline_s: float) -> int:
+        """This replica is being stopped: start no turn here any more, give the running ones up to `deadline_s` to
+        finish, then cancel the rest and hand them over. Returns how many replies were handed over."""
+        self.draining = True
+        running = list(self._tasks.values())
+        if running:
+            await asyncio.wait(running, timeout=deadline_s)
+        unfinished = list(self._tasks.items())
+        for _, task in unfinished:
+            task.cancel()
+        # Hand over only once the runs have ended: a lease keeper still running could renew a released lease.
+        await asyncio.gather(*(task for _, task in unfinished), return_exceptions=True)
+        handed = await self._hand_over([reply_id for reply_id, _ in unfinished])
+        started_meanwhile = await asyncio.gather(*self._handovers, return_exceptions=True)
+        return handed + sum(n for n in started_meanwhile if isinstance(n, int))
+
+    async def _hand_over(self, reply_ids: list[uuid.UUID]) -> int:
+        """End this runner's leases on these replies and wake the other replicas' sweepers; how many it released.
+        A release that fails (database unreachable) leaves the lease to run out as when a replica dies."""
+        released = 0
+        for reply_id in reply_ids:
+            try:
+                if await release_lease(self.sessions, self.lease, reply_id):
+                    released += 1
+            except Exception as exc:
+                logger.warning("turn not handed over", extra={"reply_id": str(reply_id), "error": repr(exc)})
+        if released:
+            logger.info("turns handed over to other replicas", extra={"count": released})
+            await self.broker.publish(HANDOVER_CHANNEL, {"type": "turns.handed_over", "count": released})
+        return released
 
     async def _request(
         self, reply_id: uuid.UUID

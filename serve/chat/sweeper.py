@@ -1,7 +1,8 @@
 """Background upkeep of one ingress replica: recover unfinished turns, abandon idle conversations.
 
 Every replica sweeps. Recovering a turn is claiming its reply's lease (one UPDATE that only succeeds on an expired
-lease), so when several sweepers find the same orphaned reply, one of them runs it (serve/chat/lease.py).
+lease), so when several sweepers find the same orphaned reply, one of them runs it (serve/chat/lease.py). A sweeper
+sweeps every `interval_s`, and at once when a replica being stopped announces that it handed replies back.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from serve.chat.broker import Subscription
+from serve.chat.lease import HANDOVER_CHANNEL
 from serve.chat.runner import TurnRunner
 from serve.chat.service import ChatService
 from serve.storage import conversations as conversation_store
@@ -50,12 +53,27 @@ class Sweeper:
                 await self._task
 
     async def _loop(self) -> None:
-        while True:
+        handovers = self.runner.broker.subscribe(HANDOVER_CHANNEL)
+        try:
             try:
-                await self.sweep()
+                await self.runner.broker.ready(handovers)
             except Exception:
-                logger.exception("sweep failed; retrying next interval")
-            await asyncio.sleep(self.interval_s)
+                logger.exception("cannot follow hand-overs; sweeping on the interval only")
+            while True:
+                try:
+                    await self.sweep()
+                except Exception:
+                    logger.exception("sweep failed; retrying next interval")
+                await self._next_round(handovers)
+        finally:
+            handovers.close()
+
+    async def _next_round(self, handovers: Subscription) -> None:
+        """Until the interval has passed or another replica handed replies over; one sweep answers every notice."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(handovers.queue.get(), self.interval_s)
+        while not handovers.queue.empty():
+            handovers.queue.get_nowait()
 
     async def sweep(self) -> tuple[int, int]:
         """One pass; returns (turns recovered, conversations abandoned)."""
