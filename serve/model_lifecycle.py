@@ -12,8 +12,8 @@ action on a version whose spec in this server's registry no longer matches the r
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime
+from dataclasses import asdict, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,7 +24,12 @@ from serve.errors import Conflict, NotFound
 from serve.promote_gate import GATE_MESSAGES, GATED_METRICS, gate
 from serve.security import Claims
 from serve.storage import models_rollout as store
+from serve.storage.model_metrics import LiveFigures, live_figures
 from serve.storage.models_rollout import Rollout, VersionRecord
+
+# The admin table's live figures cover the replies of the last day: long enough for a 1% canary to gather turns,
+# short enough that a version's figures show its current behaviour.
+LIVE_WINDOW = timedelta(hours=24)
 
 
 class ModelNotFound(NotFound):
@@ -98,10 +103,12 @@ async def verify_in_use(*, session: AsyncSession, llm: LLMConfig) -> None:
         )
 
 
-async def list_models(*, session: AsyncSession, llm: LLMConfig) -> schemas.ModelList:
-    """Every version of every registry engine, with its stage, traffic share and scores."""
+async def list_models(*, session: AsyncSession, llm: LLMConfig, now: datetime) -> schemas.ModelList:
+    """Every version of every registry engine, with its stage, traffic share, scores and its replies' figures
+    over the LIVE_WINDOW ending `now`."""
     rollouts = await store.get_rollouts(session=session)
     records = await store.get_versions(session=session)
+    figures = await live_figures(session=session, since=now - LIVE_WINDOW)
     rows = []
     for name, entry in llm.engines.items():
         rollout = _current(llm, name, rollouts.get(name))
@@ -120,9 +127,14 @@ async def list_models(*, session: AsyncSession, llm: LLMConfig) -> schemas.Model
                     fingerprint=fingerprint,
                     changed=record is not None and record.fingerprint != fingerprint,
                     previous=version == rollout.previous,
+                    live=_live_view(figures.get((name, version), LiveFigures())),
                 )
             )
     return schemas.ModelList(engines=rows)
+
+
+def _live_view(figures: LiveFigures) -> schemas.LiveMetrics:
+    return schemas.LiveMetrics(window_hours=int(LIVE_WINDOW.total_seconds() // 3600), **asdict(figures))
 
 
 def _scores_view(record: VersionRecord | None) -> schemas.ModelScores | None:

@@ -225,6 +225,22 @@ class ModelScores(WireModel):
     evaluated_at: datetime
 
 
+class LiveMetrics(WireModel):
+    """A version's replies over the last `window_hours` hours, counted from the stored replies (no Prometheus
+    needed): what the admin table compares between canary and live."""
+
+    window_hours: int = Field(description="The window the figures cover, ending now (24).")
+    turns: int = Field(description="Replies written (complete or failed).")
+    failed: int = Field(description="Failed replies (a turn whose runner died before it ran is not counted).")
+    fallbacks: int = Field(
+        description="Replies written by a later engine of the chain after this one failed."
+    )
+    ttft_p50_ms: float | None = Field(description="Median time to first token, ms; null with no timed reply.")
+    ttft_p99_ms: float | None = Field(description="99th percentile time to first token (nearest rank), ms.")
+    thumbs_up: int = Field(description="Replies rated up by the customer.")
+    thumbs_down: int = Field(description="Replies rated down by the customer.")
+
+
 class ModelVersion(WireModel):
     """One `name@version` of the registry and where it stands."""
 
@@ -243,6 +259,7 @@ class ModelVersion(WireModel):
         "version is refused until its spec is restored (or the change gets a new version)."
     )
     previous: bool = Field(description="The version `rollback` returns to (the live one before a promote).")
+    live: LiveMetrics = Field(description="Its replies over the last day, read from the database.")
 
 
 class ModelList(WireModel):
@@ -329,6 +346,10 @@ class AuditEntry(WireModel):
     id: uuid.UUID
     at: datetime
     actor_id: uuid.UUID | None
+    actor_name: str | None = Field(
+        default=None, description="The acting user's display name; null when the user no longer exists."
+    )
+    actor_email: str | None = Field(default=None, description="The acting user's email, when it has one.")
     actor_role: str
     action: str
     name: str

@@ -59,9 +59,13 @@ RegistryDep = Annotated[LLMConfig, Depends(get_registry)]
 
 
 @router.get("/models", response_model=schemas.ModelList, responses=ERRORS)
-async def list_models(_admin: AdminUser, session: SessionDep, llm: RegistryDep) -> schemas.ModelList:
-    """Every version of every engine: stage (live, canary, available), share of new conversations, scores."""
-    return await model_lifecycle.list_models(session=session, llm=llm)
+async def list_models(
+    _admin: AdminUser, session: SessionDep, llm: RegistryDep, now: ClockDep
+) -> schemas.ModelList:
+    """Every version of every engine: stage (live, canary, available), share of new conversations, scores, and
+    `live`: its replies over the last 24 hours (turns, failed, fallbacks, time to first token p50/p99, thumbs),
+    counted from the database."""
+    return await model_lifecycle.list_models(session=session, llm=llm, now=now())
 
 
 @router.post("/models/canary", response_model=schemas.ModelList, responses=ERRORS)
@@ -71,7 +75,7 @@ async def canary(
     """Send `percent` of new conversations to this version, sticky per conversation."""
     await model_lifecycle.set_canary(session=session, llm=llm, caller=admin, body=body, now=now())
     await session.commit()
-    return await model_lifecycle.list_models(session=session, llm=llm)
+    return await model_lifecycle.list_models(session=session, llm=llm, now=now())
 
 
 @router.post(
@@ -86,7 +90,7 @@ async def promote(
     scores no worse than live beyond `llm.promote_tolerance`; `force` with a `reason` overrides."""
     await model_lifecycle.promote(session=session, llm=llm, caller=admin, body=body, now=now())
     await session.commit()
-    return await model_lifecycle.list_models(session=session, llm=llm)
+    return await model_lifecycle.list_models(session=session, llm=llm, now=now())
 
 
 @router.post("/models/rollback", response_model=schemas.ModelList, responses=ERRORS)
@@ -96,7 +100,7 @@ async def rollback(
     """End the canary, or (with none) return to the previous live version: it takes all traffic again."""
     await model_lifecycle.rollback(session=session, llm=llm, caller=admin, body=body, now=now())
     await session.commit()
-    return await model_lifecycle.list_models(session=session, llm=llm)
+    return await model_lifecycle.list_models(session=session, llm=llm, now=now())
 
 
 @router.post("/models/scores", response_model=schemas.ModelList, responses=ERRORS)
@@ -106,7 +110,7 @@ async def scores(
     """Store a version's evaluation figures (`csagent models eval` posts them), read by the promote gate."""
     await model_lifecycle.store_scores(session=session, llm=llm, caller=admin, body=body, now=now())
     await session.commit()
-    return await model_lifecycle.list_models(session=session, llm=llm)
+    return await model_lifecycle.list_models(session=session, llm=llm, now=now())
 
 
 def _encode_cursor(entry: schemas.AuditEntry) -> str:
@@ -129,24 +133,33 @@ async def audit(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> schemas.AuditPage:
-    """The lifecycle actions, newest first (who, when, what, on which version, why)."""
+    """The lifecycle actions, newest first (who, by name and email, when, what, on which version, why)."""
     rows = await models_rollout.list_audit(
         session=session, limit=limit + 1, before=_decode_cursor(cursor) if cursor else None
     )
-    items = [
-        schemas.AuditEntry(
-            id=row.id,
-            at=row.at,
-            actor_id=row.actor_id,
-            actor_role=row.actor_role,
-            action=row.action,
-            name=row.name,
-            version=row.version,
-            reason=row.reason,
-            details=row.details or {},
+    page = rows[:limit]
+    actors = await models_rollout.audit_actors(
+        session=session, actor_ids={row.actor_id for row in page if row.actor_id is not None}
+    )
+    items = []
+    for row in page:
+        # Who acted, by name: null when the user no longer exists (or a script acted with no user).
+        name, email = actors.get(row.actor_id, (None, None)) if row.actor_id else (None, None)
+        items.append(
+            schemas.AuditEntry(
+                id=row.id,
+                at=row.at,
+                actor_id=row.actor_id,
+                actor_name=name,
+                actor_email=email,
+                actor_role=row.actor_role,
+                action=row.action,
+                name=row.name,
+                version=row.version,
+                reason=row.reason,
+                details=row.details or {},
+            )
         )
-        for row in rows[:limit]
-    ]
     return schemas.AuditPage(
         items=items, next_cursor=_encode_cursor(items[-1]) if len(rows) > limit else None
     )

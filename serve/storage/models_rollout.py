@@ -14,7 +14,7 @@ from typing import Any, Literal
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from serve.storage.tables import ModelAudit, ModelRollout, ModelVersionRecord, utcnow
+from serve.storage.tables import ModelAudit, ModelRollout, ModelVersionRecord, User, utcnow
 
 
 @dataclass(frozen=True)
@@ -172,3 +172,13 @@ async def list_audit(
         query = query.where(or_(ModelAudit.at < at, and_(ModelAudit.at == at, ModelAudit.id < last_id)))
     query = query.order_by(ModelAudit.at.desc(), ModelAudit.id.desc()).limit(limit)
     return list((await session.scalars(query)).all())
+
+
+async def audit_actors(
+    *, session: AsyncSession, actor_ids: set[uuid.UUID]
+) -> dict[uuid.UUID, tuple[str, str | None]]:
+    """(display name, email) of the users who acted, by id, for an audit page (a user since deleted is absent)."""
+    if not actor_ids:
+        return {}
+    rows = await session.execute(select(User.id, User.display_name, User.email).where(User.id.in_(actor_ids)))
+    return {user_id: (name, email) for user_id, name, email in rows.all()}

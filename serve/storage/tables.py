@@ -126,6 +126,8 @@ class Message(Base):
         UniqueConstraint("conversation_id", "seq", name="uq_messages_conversation_seq"),
         UniqueConstraint("conversation_id", "client_message_id", name="uq_messages_client_message_id"),
         Index("ix_messages_pending", "status", "lease_until"),
+        # The admin models table's live figures per version read the last day's replies (model_metrics.py).
+        Index("ix_messages_role_created", "role", "created_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)

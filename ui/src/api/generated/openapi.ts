@@ -49,7 +49,7 @@ export type paths = {
     };
     /**
      * Audit
-     * @description The lifecycle actions, newest first (who, when, what, on which version, why).
+     * @description The lifecycle actions, newest first (who, by name and email, when, what, on which version, why).
      */
     get: operations["audit_api_v1_admin_audit_get"];
     put?: never;
@@ -69,7 +69,9 @@ export type paths = {
     };
     /**
      * List Models
-     * @description Every version of every engine: stage (live, canary, available), share of new conversations, scores.
+     * @description Every version of every engine: stage (live, canary, available), share of new conversations, scores, and
+     *     `live`: its replies over the last 24 hours (turns, failed, fallbacks, time to first token p50/p99, thumbs),
+     *     counted from the database.
      */
     get: operations["list_models_api_v1_admin_models_get"];
     put?: never;
@@ -431,8 +433,18 @@ export type components = {
     AuditEntry: {
       /** Action */
       action: string;
+      /**
+       * Actor Email
+       * @description The acting user's email, when it has one.
+       */
+      actor_email: string | null;
       /** Actor Id */
       actor_id: string | null;
+      /**
+       * Actor Name
+       * @description The acting user's display name; null when the user no longer exists.
+       */
+      actor_name: string | null;
       /** Actor Role */
       actor_role: string;
       /**
@@ -735,6 +747,53 @@ export type components = {
       /** Name */
       name: string;
     };
+    /**
+     * LiveMetrics
+     * @description A version's replies over the last `window_hours` hours, counted from the stored replies (no Prometheus
+     *     needed): what the admin table compares between canary and live.
+     */
+    LiveMetrics: {
+      /**
+       * Failed
+       * @description Failed replies (a turn whose runner died before it ran is not counted).
+       */
+      failed: number;
+      /**
+       * Fallbacks
+       * @description Replies written by a later engine of the chain after this one failed.
+       */
+      fallbacks: number;
+      /**
+       * Thumbs Down
+       * @description Replies rated down by the customer.
+       */
+      thumbs_down: number;
+      /**
+       * Thumbs Up
+       * @description Replies rated up by the customer.
+       */
+      thumbs_up: number;
+      /**
+       * Ttft P50 Ms
+       * @description Median time to first token, ms; null with no timed reply.
+       */
+      ttft_p50_ms: number | null;
+      /**
+       * Ttft P99 Ms
+       * @description 99th percentile time to first token (nearest rank), ms.
+       */
+      ttft_p99_ms: number | null;
+      /**
+       * Turns
+       * @description Replies written (complete or failed).
+       */
+      turns: number;
+      /**
+       * Window Hours
+       * @description The window the figures cover, ending now (24).
+       */
+      window_hours: number;
+    };
     /** LoginIn */
     LoginIn: {
       /** Email */
@@ -874,6 +933,8 @@ export type components = {
       in_chain: boolean;
       /** Kind */
       kind: string;
+      /** @description Its replies over the last day, read from the database. */
+      live: components["schemas"]["LiveMetrics"];
       /** Name */
       name: string;
       /**
