@@ -16,6 +16,7 @@ from serve.api.deps import rate_limit
 from serve.body_limit import BodyLimitMiddleware
 from serve.chat.runner import GraphHandle
 from serve.errors import install_error_handlers
+from serve.escalation.outbox import EscalationHandle
 from serve.logging_setup import configure_logging
 from serve.middleware import RequestContextMiddleware
 from serve.passwords import PasswordHashing
@@ -32,8 +33,13 @@ _PLACEHOLDER = """<!doctype html><html lang="en"><head><meta charset="utf-8"><ti
 <a href="/api/docs">API docs</a>, <a href="/api/health">health</a>, <a href="/api/ready">readiness</a>.</p></main></body></html>"""
 
 
-def create_app(settings: Settings | None = None, graph: GraphHandle | None = None) -> FastAPI:
-    """The ingress application; `graph` is a handle to the conversation graph (Serve or local)."""
+def create_app(
+    settings: Settings | None = None,
+    graph: GraphHandle | None = None,
+    escalation: EscalationHandle | None = None,
+) -> FastAPI:
+    """The ingress application; `graph` is a handle to the conversation graph (Serve or local), `escalation` to
+    the escalation deployment (needed when `salesforce.*` is set)."""
     settings = settings or get_settings()
     configure_logging(settings.log_level)
 
@@ -42,10 +48,12 @@ def create_app(settings: Settings | None = None, graph: GraphHandle | None = Non
         if graph is None:
             raise RuntimeError("create_app needs a conversation-graph handle (see serve/builder.py)")
         signing_key(settings.auth)  # the install's key is read or made now: an unusable var/ fails start-up
-        state = await AppState.open(settings, graph)
+        state = await AppState.open(settings, graph, escalation=escalation)
         app.state.csagent = state
         app.state.passwords = PasswordHashing(settings.auth.password_hash_concurrency)
         state.sweeper.start()
+        if state.outbox is not None:
+            state.outbox.start()
         try:
             yield
         finally:

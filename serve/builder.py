@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import requests
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 from ray import serve
 from ray.serve import Application, Deployment
 
+from deployments.escalation import EscalationDeployment
 from deployments.graph import ConversationGraph
 from deployments.llm import LLMDeployment
 from deployments.local import LocalHandle
@@ -29,7 +32,7 @@ from serve.ingress import Ingress
 from serve.settings import Settings, get_settings
 
 logger = logging.getLogger("csagent.builder")
-DEPLOYMENT_NAMES = ("ingress", "graph", "nlp", "retrieval", "llm")
+DEPLOYMENT_NAMES = ("ingress", "graph", "nlp", "retrieval", "llm", "escalation")
 SERVE_CONFIG = PROJECT_ROOT / "config" / "serve.yaml"
 
 
@@ -112,10 +115,17 @@ def build_app(args: dict[str, Any]) -> Application:
         .options(name="graph", **_options("graph", defaults, parsed))
         .bind(nlp, retrieval, llm, settings.graph.model_dump(mode="json"))
     )
+    # Bound even without `salesforce.*` (then idle): serve.yaml lists it, and Serve refuses options for a
+    # deployment the application lacks.
+    escalation = (
+        _deployment(served(EscalationDeployment))
+        .options(name="escalation", **_options("escalation", defaults, parsed))
+        .bind(settings.salesforce.model_dump(mode="json"))
+    )
     app: Application = (
         _deployment(Ingress)
         .options(name="ingress", **_options("ingress", defaults, parsed))
-        .bind(graph, settings.model_dump(mode="json"))
+        .bind(graph, settings.model_dump(mode="json"), escalation)
     )
     return app
 
@@ -147,3 +157,10 @@ async def build_local_deployments(settings: Settings) -> LocalDeployments:
 async def build_local_graph(settings: Settings) -> LocalHandle:
     """The conversation graph over the in-process deployments."""
     return (await build_local_deployments(settings)).graph
+
+
+def build_local_escalation(
+    settings: Settings, session_factory: Callable[[], requests.Session] = requests.Session
+) -> LocalHandle:
+    """The escalation deployment in this process (tests give a `session_factory` reaching a local server)."""
+    return LocalHandle(EscalationDeployment(settings.salesforce.model_dump(mode="json"), session_factory))

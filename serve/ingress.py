@@ -123,14 +123,16 @@ def with_drain_on_stop(app: FastAPI, watch: Callable[[], StopWatch], deadline_s:
 
 @serve.ingress()
 class Ingress:
-    """Holds the conversation-graph handle; `__serve_build_asgi_app__` runs after `__init__` on the replica."""
+    """Holds the conversation-graph and escalation handles; `__serve_build_asgi_app__` runs after `__init__` on
+    the replica."""
 
-    def __init__(self, graph: Any, settings: dict[str, Any]) -> None:
+    def __init__(self, graph: Any, settings: dict[str, Any], escalation: Any = None) -> None:
         self._graph = graph
+        self._escalation = escalation
         self._settings = Settings(**settings)
 
     def __serve_build_asgi_app__(self) -> FastAPI:
-        app = create_app(self._settings, self._graph)
+        app = create_app(self._settings, self._graph, self._escalation)
         return with_drain_on_stop(app, _this_replica, self._settings.chat.drain_timeout_s)
 
     async def check_health(self) -> None:

@@ -19,6 +19,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from models.config import PROJECT_ROOT, GraphConfig, LLMConfig, NLPConfig, RetrievalConfig, resolve_path
 from models.engines.registry import REGISTRY_FILE, load_registry
+from models.salesforce import SECRET_FIELDS, SalesforceConfig
 
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "app.yaml"
 DEV_SECRET = "dev-only-secret-change-me-0123456789abcdef"
@@ -250,6 +251,10 @@ class Settings(BaseSettings):
     graph: GraphConfig = Field(default_factory=GraphConfig)
     ray: RaySettings = Field(default_factory=RaySettings)
     ops: OpsSettings = Field(default_factory=OpsSettings)
+    salesforce: SalesforceConfig = Field(
+        default_factory=SalesforceConfig,
+        description="Hand-off to Salesforce Cases (models/salesforce.py); unset instance_url keeps it local.",
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -376,6 +381,19 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
+def _no_salesforce_secrets(data: dict[str, Any]) -> None:
+    """Salesforce credentials open the org's cases to whoever reads them: a config file is often committed or
+    copied, the environment (filled from a secret store) is not."""
+    section = data.get("salesforce") or {}
+    written = [name for name in SECRET_FIELDS if isinstance(section, dict) and section.get(name) is not None]
+    if written:
+        variables = ", ".join(f"CSAGENT_SALESFORCE__{name.upper()}" for name in written)
+        raise ValueError(
+            f"salesforce.{written[0]} is written in a config file; secrets come only from the environment: "
+            f"remove it from the file and set {variables}"
+        )
+
+
 class _YamlSource(PydanticBaseSettingsSource):
     """config/app.yaml, then the file named by CSAGENT_CONFIG, then the engine registry of config/models.yaml."""
 
@@ -390,6 +408,7 @@ class _YamlSource(PydanticBaseSettingsSource):
             if not extra_path.exists():
                 raise ValueError(f"CSAGENT_CONFIG names {extra_path}, which does not exist")
             data = _deep_merge(data, _read_yaml(extra_path))
+        _no_salesforce_secrets(data)
         llm = dict(data.get("llm") or {})
         if "engines" not in llm and REGISTRY_FILE.exists():
             llm["engines"] = {name: spec.model_dump() for name, spec in load_registry().items()}

@@ -20,6 +20,7 @@ from serve.chat.redis_broker import RedisBroker
 from serve.chat.runner import GraphHandle, TurnRunner
 from serve.chat.service import ChatService
 from serve.chat.sweeper import Sweeper
+from serve.escalation.outbox import EscalationHandle, Outbox
 from serve.ratelimit import RateLimiter
 from serve.settings import Settings
 from serve.storage.db import create_engine, migrate, session_factory
@@ -43,6 +44,8 @@ class AppState:
     sweeper: Sweeper
     graph: Any
     limiter: RateLimiter
+    # The Salesforce outbox; None while `salesforce.instance_url` is unset (escalation stays local).
+    outbox: Outbox | None = None
     sockets: set[Drainable] = field(default_factory=set)
     # Set once this replica is being stopped: new sockets are answered 1012 so they reconnect to another one.
     draining: bool = False
@@ -55,8 +58,14 @@ class AppState:
         *,
         run_migrations: bool = True,
         clock: Clock | None = None,
+        escalation: EscalationHandle | None = None,
     ) -> AppState:
-        """Connect everything one replica needs; `clock` measures reply leases (tests pass one they move)."""
+        """Connect everything one replica needs; `clock` measures reply leases and hand-off retries (tests pass
+        one they move); `escalation` is the handle to the escalation deployment, needed with `salesforce.*`."""
+        if settings.salesforce.enabled and escalation is None:
+            raise RuntimeError(
+                "salesforce.instance_url is set but no escalation deployment was given (serve/builder.py binds it)"
+            )
         url = settings.resolved_database_url
         if run_migrations:
             await migrate(url)
@@ -66,7 +75,10 @@ class AppState:
         await broker.start()
         # One lease owner per replica: the chat service leases new replies to this replica's runner.
         lease = LeaseTerms(timedelta(seconds=settings.chat.reply_lease_s), clock or SystemClock())
-        chat = ChatService(sessions, broker, lease=lease)
+        outbox = None
+        if settings.salesforce.enabled and escalation is not None:
+            outbox = Outbox(sessions, broker, escalation, settings.salesforce, lease.clock)
+        chat = ChatService(sessions, broker, lease=lease, handoffs=outbox)
         runner = TurnRunner(
             sessions,
             broker,
@@ -83,7 +95,16 @@ class AppState:
             inactivity=timedelta(seconds=settings.chat.inactivity_timeout_s),
         )
         return cls(
-            settings, engine, sessions, broker, chat, runner, sweeper, graph, RateLimiter(settings.redis_url)
+            settings,
+            engine,
+            sessions,
+            broker,
+            chat,
+            runner,
+            sweeper,
+            graph,
+            RateLimiter(settings.redis_url),
+            outbox,
         )
 
     async def drain(self, turns_deadline_s: float) -> None:
@@ -94,6 +115,9 @@ class AppState:
             return
         self.draining = True
         await self.sweeper.stop()
+        if self.outbox is not None:
+            # A hand-off this replica is sending keeps its lease in the database: another replica sends it later.
+            await self.outbox.stop()
         await asyncio.gather(self.drain_sockets(), self.runner.drain(turns_deadline_s))
 
     async def drain_sockets(self) -> None:
@@ -107,6 +131,8 @@ class AppState:
         self.draining = True
         await self.drain_sockets()
         await self.sweeper.stop()
+        if self.outbox is not None:
+            await self.outbox.stop()
         await self.runner.shutdown()
         await self.broker.close()
         await self.limiter.close()

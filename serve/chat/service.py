@@ -28,6 +28,7 @@ from serve.chat.views import conversation_view, message_view
 from serve.frames import ConversationUpdatedEvent, MessageEvent
 from serve.security import Claims
 from serve.storage import conversations as conversation_store
+from serve.storage import handoffs as handoff_store
 from serve.storage import messages as message_store
 from serve.storage.db import transaction
 from serve.storage.tables import Conversation, utcnow
@@ -97,13 +98,26 @@ async def load_owned(
     return conversation
 
 
+class HandoffStarter(Protocol):
+    """What escalation needs of the Salesforce outbox (serve/escalation/outbox.py): send a queued hand-off now."""
+
+    def kick(self, conversation_id: uuid.UUID) -> None: ...
+
+
 class ChatService:
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], broker: Broker, *, lease: LeaseTerms
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        broker: Broker,
+        *,
+        lease: LeaseTerms,
+        handoffs: HandoffStarter | None = None,
     ) -> None:
+        """`handoffs`: the Salesforce outbox when `salesforce.*` is set; None keeps escalation local."""
         self.sessions = sessions
         self.broker = broker
         self.lease = lease
+        self.handoffs = handoffs
 
     async def conversation(self, session: AsyncSession, row: Conversation) -> schemas.Conversation:
         case = await conversation_store.get_case(session=session, conversation_id=row.id)
@@ -193,7 +207,13 @@ class ChatService:
     async def escalate(
         self, caller: Claims, conversation_id: uuid.UUID, reason: str | None
     ) -> schemas.Conversation:
-        """Record a local case (once) and move the conversation to `escalated`."""
+        """Record the case (once) and move the conversation to `escalated`.
+
+        Without Salesforce the local case is the whole hand-off (status `new`). With it, the case starts `queued`
+        and a hand-off row is stored in this same transaction, so the escalation and its delivery to Salesforce
+        commit together; the outbox then sends it and gives the case Salesforce's number and status.
+        """
+        queued = False
         async with transaction(self.sessions) as session:
             conversation = await load_owned(session, caller, conversation_id, lock=True)
             try:
@@ -202,15 +222,26 @@ class ChatService:
                 raise errors.ConversationClosed() from exc
             case = await conversation_store.get_case(session=session, conversation_id=conversation.id)
             if case is None:
+                queued = self.handoffs is not None
                 case = await conversation_store.add_case(
                     session=session,
                     organization_id=caller.org,
                     conversation_id=conversation.id,
                     reason=reason,
+                    status="queued" if queued else "new",
                 )
+                if queued:
+                    await handoff_store.add_handoff(
+                        session=session,
+                        organization_id=caller.org,
+                        conversation_id=conversation.id,
+                        due_at=self.lease.clock.now(),
+                    )
             conversation.last_activity_at = utcnow()
             view = conversation_view(conversation, case)
         await self.publish_conversation(view)
+        if queued and self.handoffs is not None:
+            self.handoffs.kick(conversation_id)
         return view
 
     async def close(self, caller: Claims, conversation_id: uuid.UUID) -> schemas.Conversation:

@@ -129,8 +129,14 @@ async def get_cases(*, session: AsyncSession, conversation_ids: list[uuid.UUID])
 
 
 async def add_case(
-    *, session: AsyncSession, organization_id: uuid.UUID, conversation_id: uuid.UUID, reason: str | None
+    *,
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    conversation_id: uuid.UUID,
+    reason: str | None,
+    status: str = "new",
 ) -> Case:
+    """A case numbered locally; `status` is the contract's (`queued` until Salesforce has it, then its state)."""
     case_id = uuid.uuid4()
     now = utcnow()
     case = Case(
@@ -139,7 +145,7 @@ async def add_case(
         conversation_id=conversation_id,
         number=f"CS-{now:%Y%m%d}-{case_id.hex[:6].upper()}",
         reason=reason,
-        status="New",
+        status=status,
         created_at=now,
     )
     session.add(case)

@@ -162,6 +162,29 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class CaseHandoff(Base):
+    """The Salesforce outbox: one row per escalated conversation, written in the escalation's transaction and sent
+    by whichever replica holds its lease (serve/escalation/outbox.py). `queued` until Salesforce has the Case."""
+
+    __tablename__ = "case_handoffs"
+    __table_args__ = (Index("ix_case_handoffs_due", "status", "next_attempt_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    organization_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"))
+    conversation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), unique=True
+    )
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    lease_until: Mapped[datetime | None]
+    lease_owner: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    salesforce_id: Mapped[str | None] = mapped_column(String(18))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+
 class Feedback(Base):
     __tablename__ = "feedback"
     __table_args__ = (UniqueConstraint("message_id", "user_id", name="uq_feedback_message_user"),)
