@@ -118,10 +118,22 @@ class LogoutIn(_In):
     refresh_token: Annotated[str, StringConstraints(min_length=10, max_length=200)]
 
 
+CaseStatus = Literal["queued", "new", "open", "closed"]
+
+
 class Case(WireModel):
+    """The conversation's hand-off to a person (contract v2)."""
+
     id: uuid.UUID
-    number: str
+    number: str = Field(
+        description="The case number: made in the app until Salesforce's CaseNumber replaces it."
+    )
     url: str | None = None
+    status: CaseStatus = Field(
+        default="new",
+        description="`queued`: stored, and will reach Salesforce when it can (never lost or duplicated); then "
+        "the Case's state there. Without Salesforce the local case is `new`.",
+    )
 
 
 class Conversation(WireModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from models.salesforce import case_state
 from serve import schemas
 from serve.storage import tables
 
@@ -29,8 +30,15 @@ def conversation_view(row: tables.Conversation, case: tables.Case | None) -> sch
         title=row.title,
         created_at=row.created_at,
         last_activity_at=row.last_activity_at,
-        case=schemas.Case(id=case.id, number=case.number, url=case.url) if case else None,
+        case=case_view(case) if case else None,
     )
+
+
+def case_view(row: tables.Case) -> schemas.Case:
+    # Stored: `queued`, the contract's state once Salesforce has the Case, or a local case's `new` (`New` before
+    # the Salesforce hand-off existed).
+    status = "queued" if row.status == "queued" else case_state(row.status, None)
+    return schemas.Case(id=row.id, number=row.number, url=row.url, status=status)
 
 
 def user_view(row: tables.User) -> schemas.User:

@@ -115,7 +115,8 @@ async def test_an_escalation_is_queued_then_becomes_one_case_whose_number_is_str
     assert "I want a person" in sent["Description"]
     first, second = _updates(listener)
     assert first["case"]["number"] == escalated.case.number != sent["CaseNumber"]
-    assert second["case"]["number"] == sent["CaseNumber"]
+    assert (first["case"]["status"], escalated.case.status) == ("queued", "queued")
+    assert (second["case"]["number"], second["case"]["status"]) == (sent["CaseNumber"], "new")
     assert second["case"]["url"].endswith(f"/lightning/r/Case/{sent['Id']}/view")
 
 
@@ -302,7 +303,7 @@ async def test_without_salesforce_settings_escalation_stays_local(settings: Sett
         view = await state.chat.escalate(caller, conversation_id, None)
         case, handoff = await _stored(state, conversation_id)
         assert state.outbox is None and handoff is None
-        assert view.case is not None and view.case.number.startswith("CS-")
+        assert view.case is not None and view.case.number.startswith("CS-") and view.case.status == "new"
         assert case.status == "new"
     finally:
         await state.close()

@@ -18,7 +18,7 @@ describe("buildTranscript", () => {
       conversation: {
         title: "Password help",
         created_at: "2026-01-02T09:00:00Z",
-        case: { id: "c", number: "00001027", url: null },
+        case: { id: "c", number: "00001027", url: null, status: "new" },
       },
       items: [
         {

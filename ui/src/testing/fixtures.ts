@@ -53,7 +53,7 @@ export const conversation: Conversation = makeConversation();
 
 export const escalatedConversation: Conversation = makeConversation({
   status: "escalated",
-  case: { id: CASE_ID, number: "00001027", url: null },
+  case: { id: CASE_ID, number: "00001027", url: null, status: "new" },
 });
 
 export function makeReplyMeta(overrides: Partial<ReplyMeta> = {}): ReplyMeta {

@@ -489,15 +489,28 @@ export type components = {
       /** Version */
       version: string;
     };
-    /** Case */
+    /**
+     * Case
+     * @description The conversation's hand-off to a person (contract v2).
+     */
     Case: {
       /**
        * Id
        * Format: uuid
        */
       id: string;
-      /** Number */
+      /**
+       * Number
+       * @description The case number: made in the app until Salesforce's CaseNumber replaces it.
+       */
       number: string;
+      /**
+       * Status
+       * @description `queued`: stored, and will reach Salesforce when it can (never lost or duplicated); then the Case's state there. Without Salesforce the local case is `new`.
+       * @default new
+       * @enum {string}
+       */
+      status: "queued" | "new" | "open" | "closed";
       /** Url */
       url: string | null;
     };

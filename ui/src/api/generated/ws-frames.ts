@@ -92,14 +92,21 @@ export type Reason = string;
 export type Type9 = "assistant.reset";
 export type Type10 = "message";
 export type Id2 = string;
+/**
+ * The case number: made in the app until Salesforce's CaseNumber replaces it.
+ */
 export type Number = string;
+/**
+ * `queued`: stored, and will reach Salesforce when it can (never lost or duplicated); then the Case's state there. Without Salesforce the local case is `new`.
+ */
+export type Status1 = "queued" | "new" | "open" | "closed";
 export type Url1 = string | null;
 export type Channel = "web" | "mobile" | "api";
 export type CreatedAt1 = string;
 export type Id3 = string;
 export type Language1 = string;
 export type LastActivityAt = string;
-export type Status1 = "active" | "waiting" | "escalated" | "resolved" | "abandoned";
+export type Status2 = "active" | "waiting" | "escalated" | "resolved" | "abandoned";
 export type Title1 = string;
 export type Type11 = "conversation.updated";
 export type ConversationId8 = string;
@@ -249,12 +256,16 @@ export interface Conversation {
   id: Id3;
   language: Language1;
   last_activity_at: LastActivityAt;
-  status: Status1;
+  status: Status2;
   title: Title1;
 }
+/**
+ * The conversation's hand-off to a person (contract v2).
+ */
 export interface Case {
   id: Id2;
   number: Number;
+  status: Status1;
   url: Url1;
 }
 /**
