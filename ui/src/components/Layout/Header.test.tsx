@@ -66,6 +66,21 @@ describe("HeaderView", () => {
     expect(screen.getByRole("button", { name: "End conversation" })).toBeEnabled();
   });
 
+  test.each([
+    ["queued", "Waiting to reach our team"],
+    ["new", "Received by our team"],
+    ["open", "In progress"],
+    ["closed", "Case closed"],
+  ] as const)("a %s case says so beside its number", (status, text) => {
+    const handedOff = makeConversation({
+      status: "escalated",
+      case: { id: "c", number: "00001027", url: null, status },
+    });
+    renderView({ conversation: handedOff });
+    expect(screen.getByText("Case 00001027")).toBeInTheDocument();
+    expect(screen.getByText(text)).toBeInTheDocument();
+  });
+
   test("resolved: nothing left to end or escalate", () => {
     renderView({ conversation: makeConversation({ status: "resolved" }) });
     expect(screen.getByText("Ended")).toBeInTheDocument();

@@ -125,7 +125,10 @@ export function HeaderView({
       {conversation && (escalated || ended) ? (
         <div className="text-muted flex flex-wrap gap-x-3 px-4 pb-2 text-sm">
           {conversation.case ? (
-            <span>{t("header.caseNumber", { number: conversation.case.number })}</span>
+            <>
+              <span>{t("header.caseNumber", { number: conversation.case.number })}</span>
+              <span>{t(`header.caseStatus.${conversation.case.status}`)}</span>
+            </>
           ) : null}
           <span className="text-fg font-medium">{t(`header.status.${conversation.status}`)}</span>
         </div>
