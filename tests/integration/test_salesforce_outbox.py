@@ -6,15 +6,18 @@ Case's number comes back into the conversation with `conversation.updated`. Time
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from deployments.local import LocalHandle
 from models.salesforce import SalesforceConfig
+from serve.app import create_app
 from serve.builder import build_local_escalation
 from serve.chat.broker import Subscription
 from serve.settings import Settings
@@ -22,7 +25,7 @@ from serve.state import AppState
 from serve.storage import conversations as conversation_store
 from serve.storage import handoffs as handoff_store
 from tests.conftest import make_settings
-from tests.factories import seed_conversation
+from tests.factories import auth, conversation, guest, seed_conversation
 from tests.fakes.clock import ManualClock
 from tests.fakes.salesforce_server import SalesforceServer, plain_http_session
 
@@ -314,3 +317,24 @@ async def test_salesforce_settings_without_the_escalation_deployment_fail_start_
 ) -> None:
     with pytest.raises(RuntimeError, match="no escalation deployment"):
         await AppState.open(sf_settings, LocalHandle(_Graph()), clock=ManualClock())
+
+
+def test_the_escalate_route_answers_queued_and_the_conversation_then_shows_salesforces_case(
+    sf_settings: Settings, salesforce: SalesforceServer, graph: LocalHandle
+) -> None:
+    escalation = build_local_escalation(sf_settings, plain_http_session)
+    with TestClient(create_app(sf_settings, graph, escalation)) as client:
+        session = guest(client)
+        chat = conversation(client, session)
+
+        escalated = client.post(f"/api/v1/conversations/{chat['id']}/escalate", headers=auth(session))
+        assert escalated.status_code == 200, escalated.text
+        assert escalated.json()["case"]["status"] == "queued"
+
+        for _ in range(3000):  # the outbox sends it at once, on the app's own loop: poll until it has
+            shown = client.get(f"/api/v1/conversations/{chat['id']}", headers=auth(session)).json()
+            if shown["case"]["status"] != "queued":
+                break
+            time.sleep(0.01)
+        [sent] = salesforce.cases_for(FIELD, chat["id"])
+        assert (shown["case"]["status"], shown["case"]["number"]) == ("new", sent["CaseNumber"])
