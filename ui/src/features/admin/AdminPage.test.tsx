@@ -43,6 +43,32 @@ test("the table shows each version's stage, share and scores, with only the acti
   expect(screen.getByText("No changes yet.")).toBeInTheDocument();
 });
 
+test("each version's live figures of the last 24 hours are in the table, units read out in full", async () => {
+  renderAsAdmin(<AdminPage />);
+  const models = await table();
+  expect(within(models).getByRole("columnheader", { name: "Last 24 hours" })).toBeInTheDocument();
+  for (const name of ["Replies", "Failed", "Time to first word (p99)", "Ratings"]) {
+    expect(within(models).getByRole("columnheader", { name })).toBeInTheDocument();
+  }
+  // grounded@1.0's busy day: 1,240 replies, 31 failed, 7 fallbacks, p99 1,850 ms, median 420 ms, 96 up, 11 down.
+  // A cell's name is what a screen reader says for it: the full units, never "ms".
+  const live = row("grounded@1.0");
+  for (const name of [
+    "1,240",
+    "2.5% Fallbacks: 7",
+    "1.9 seconds Median: 420 milliseconds",
+    "96 up, 11 down",
+  ]) {
+    expect(within(live).getByRole("cell", { name })).toBeInTheDocument();
+  }
+  // What the eye sees is the short form.
+  expect(within(live).getByText("1.9 sec")).toBeInTheDocument();
+  expect(within(live).getByText("Median: 420 ms")).toBeInTheDocument();
+  // A version with no reply in the window says so instead of showing 0%.
+  const idle = row("grounded@1.1");
+  expect(within(idle).getAllByText("No data")).toHaveLength(3);
+});
+
 test("a canary applies only on confirm, is announced once, and shows in the table and the audit log", async () => {
   const { user, fake, services } = renderAsAdmin(<AdminPage />);
   await table();
@@ -202,6 +228,8 @@ test("the audit log comes in pages, newest first", async () => {
   const audit = await screen.findByRole("table", { name: "Audit log" });
   expect(within(audit).getAllByRole("row")).toHaveLength(21);
   expect(within(audit).getAllByRole("row")[1]).toHaveTextContent("step 25");
+  // Who acted, by name and email rather than a user id.
+  expect(within(audit).getAllByRole("row")[1]).toHaveTextContent("Ada Adminadmin@example.com");
   await user.click(screen.getByRole("button", { name: "Show more" }));
   await waitFor(() => expect(within(audit).getAllByRole("row")).toHaveLength(26));
   expect(within(audit).getAllByRole("row")[25]).toHaveTextContent("step 1");

@@ -21,7 +21,7 @@ function ActionName({ action }: { action: string }) {
       return <>{t("admin.promote")}</>;
     case "rollback":
       return <>{t("admin.rollback")}</>;
-    case "scores":
+    case "evaluate": // stored test scores (`csagent models eval`)
       return <>{t("admin.scoresAction")}</>;
     default:
       return <>{action}</>;
@@ -34,10 +34,25 @@ function percentOf(entry: AuditEntry): number | null {
   return entry.action === "canary" && typeof percent === "number" ? percent : null;
 }
 
-/** Who acted: the start of their user id (the whole id on hover), or "System" for an action without a user. */
+/**
+ * Who acted: their name (with their email, when they have one), or the start of their user id (the whole id on
+ * hover) when the user no longer exists, or "System" for an action without a user.
+ */
 function Actor({ entry }: { entry: AuditEntry }) {
   const { t } = useTranslation();
   if (!entry.actor_id) return <>{t("admin.system")}</>;
+  if (entry.actor_name) {
+    return (
+      <>
+        {entry.actor_name}
+        {entry.actor_email ? (
+          <span dir="ltr" className="text-muted block text-xs">
+            {entry.actor_email}
+          </span>
+        ) : null}
+      </>
+    );
+  }
   return (
     <span dir="ltr" title={entry.actor_id}>
       {entry.actor_id.slice(0, 8)}

@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { Button } from "../../components/ui/Button";
 import { formatPercent, formatShare } from "./format";
+import { LiveCells, LiveHeaders, LiveWindowHeader } from "./LiveFigures";
 import { modelId, type ModelStage, type ModelVersion } from "./types";
 
 export interface ModelsTableProps {
@@ -31,8 +32,9 @@ function Score({ value, language }: { value: number | null | undefined; language
 }
 
 /**
- * Every version of every engine: its stage, its share of new conversations and its evaluation scores, with the
- * actions that fit it. A button is disabled exactly when its action cannot apply (promote the live version,
+ * Every version of every engine: its stage, its share of new conversations, its evaluation scores and its live
+ * figures (replies, failures, time to first token, ratings over the server's window), with the actions that fit
+ * it. A button is disabled exactly when its action cannot apply (promote the live version,
  * canary a version whose spec changed, roll back with nothing to return to). On a narrow screen the table
  * scrolls sideways inside a focusable region, so a keyboard can scroll it too.
  */
@@ -45,28 +47,35 @@ export function ModelsTable({ models, busy = false, onCanary, onPromote, onRollb
     <div className="overflow-x-auto" role="region" aria-label={t("admin.models")} tabIndex={0}>
       {/* Words stay whole (the page breaks long words anywhere) and the table keeps a readable width: a narrow
           screen scrolls this region sideways instead of squeezing the columns (WCAG 1.4.10 allows it for data tables). */}
-      <table className="w-full min-w-[44rem] border-collapse text-start text-sm wrap-normal">
+      <table className="w-full min-w-[64rem] border-collapse text-start text-sm wrap-normal">
         <caption className="sr-only">{t("admin.models")}</caption>
+        <colgroup span={5} />
+        <colgroup span={4} />
+        <colgroup span={1} />
         <thead>
           <tr className="border-line border-b">
-            <th scope="col" className="px-2 py-2 text-start">
+            <th scope="col" rowSpan={2} className="px-2 py-2 text-start">
               {t("admin.column.model")}
             </th>
-            <th scope="col" className="px-2 py-2 text-start">
+            <th scope="col" rowSpan={2} className="px-2 py-2 text-start">
               {t("admin.column.stage")}
             </th>
-            <th scope="col" className="px-2 py-2 text-end">
+            <th scope="col" rowSpan={2} className="px-2 py-2 text-end">
               {t("admin.column.traffic")}
             </th>
-            <th scope="col" className="px-2 py-2 text-end">
+            <th scope="col" rowSpan={2} className="px-2 py-2 text-end">
               {t("admin.metric.key_fact_accuracy")}
             </th>
-            <th scope="col" className="px-2 py-2 text-end">
+            <th scope="col" rowSpan={2} className="px-2 py-2 text-end">
               {t("admin.metric.handoff_recall")}
             </th>
-            <th scope="col" className="px-2 py-2 text-start">
+            <LiveWindowHeader hours={models[0]?.live.window_hours ?? 24} />
+            <th scope="col" rowSpan={2} className="px-2 py-2 text-start">
               {t("admin.column.actions")}
             </th>
+          </tr>
+          <tr className="border-line border-b">
+            <LiveHeaders />
           </tr>
         </thead>
         <tbody>
@@ -98,6 +107,7 @@ export function ModelsTable({ models, busy = false, onCanary, onPromote, onRollb
                 <td className="px-2 py-2 text-end tabular-nums">
                   <Score value={row.scores?.handoff_recall} language={language} />
                 </td>
+                <LiveCells live={row.live} />
                 <td className="px-2 py-2">
                   <div className="flex flex-wrap gap-1">
                     <Button

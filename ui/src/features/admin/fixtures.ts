@@ -13,7 +13,7 @@ import {
 } from "../../testing/fakeServices";
 import { errorResponse } from "../../testing/handlers";
 import { ORG_ID } from "../../testing/fixtures";
-import type { AuditEntry, ModelVersion } from "./types";
+import type { AuditEntry, LiveMetrics, ModelVersion } from "./types";
 
 type User = components["schemas"]["User"];
 type CanaryIn = components["schemas"]["CanaryIn"];
@@ -33,6 +33,32 @@ export const adminUser: User = {
 
 const EVALUATED_AT = "2026-12-01T09:00:00Z";
 
+/** Live figures of a version: none in the window unless given. */
+export function liveFigures(overrides: Partial<LiveMetrics> = {}): LiveMetrics {
+  return {
+    window_hours: 24,
+    turns: 0,
+    failed: 0,
+    fallbacks: 0,
+    ttft_p50_ms: null,
+    ttft_p99_ms: null,
+    thumbs_up: 0,
+    thumbs_down: 0,
+    ...overrides,
+  };
+}
+
+/** A busy live version's day: 1,240 replies, 2.5% failed, 7 fallbacks, p99 1.85 s, 96 up and 11 down. */
+export const BUSY_DAY = liveFigures({
+  turns: 1240,
+  failed: 31,
+  fallbacks: 7,
+  ttft_p50_ms: 420,
+  ttft_p99_ms: 1850,
+  thumbs_up: 96,
+  thumbs_down: 11,
+});
+
 export function makeVersion(overrides: Partial<ModelVersion> & Pick<ModelVersion, "version">): ModelVersion {
   return {
     name: "grounded",
@@ -44,6 +70,7 @@ export function makeVersion(overrides: Partial<ModelVersion> & Pick<ModelVersion
     fingerprint: "0".repeat(64),
     changed: false,
     previous: false,
+    live: liveFigures(),
     ...overrides,
   };
 }
@@ -61,7 +88,13 @@ export function scores(keyFacts: number, handoff: number): NonNullable<ModelVers
 /** The registry as `make run` ships it: grounded@1.0 live, grounded@1.1 ready, qwen not in the chain. */
 export function shippedModels(): ModelVersion[] {
   return [
-    makeVersion({ version: "1.0", stage: "live", traffic_percent: 100, scores: scores(0.857, 0.9) }),
+    makeVersion({
+      version: "1.0",
+      stage: "live",
+      traffic_percent: 100,
+      scores: scores(0.857, 0.9),
+      live: BUSY_DAY,
+    }),
     makeVersion({ version: "1.1", scores: scores(0.87, 0.9) }),
     makeVersion({ name: "qwen-0.5b", kind: "transformers", version: "1", in_chain: false }),
   ];
@@ -117,6 +150,8 @@ export class FakeAdmin {
       id: `00000000-0000-4000-8000-${String(this.audit.length + 1).padStart(12, "0")}`,
       at: new Date(this.clock).toISOString(),
       actor_id: ADMIN_ID,
+      actor_name: adminUser.display_name,
+      actor_email: adminUser.email ?? null,
       actor_role: "admin",
       action,
       name,

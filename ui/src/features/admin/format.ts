@@ -29,3 +29,48 @@ export function formatPercent(percent: number, language: string): string {
 export function formatDelta(fraction: number, language: string): string {
   return percentFormat(language, true).format(fraction);
 }
+
+const unitCache = new Map<string, Intl.NumberFormat>();
+
+function unitFormat(language: string, unit: string, display: "short" | "long", digits: number) {
+  const key = `${language}|${unit}|${display}|${String(digits)}`;
+  let format = unitCache.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(language, {
+      style: "unit",
+      unit,
+      unitDisplay: display,
+      maximumFractionDigits: digits,
+    });
+    unitCache.set(key, format);
+  }
+  return format;
+}
+
+/**
+ * A time in milliseconds the way a person reads it: whole milliseconds under a second, else seconds with one
+ * decimal. `short` for the eye ("850 ms", "1.2 sec"), `long` for a screen reader ("850 milliseconds"), each in the
+ * UI language by Intl, so no unit needs a translation.
+ */
+export function formatDuration(ms: number, language: string, display: "short" | "long" = "short"): string {
+  return ms < 1000
+    ? unitFormat(language, "millisecond", display, 0).format(ms)
+    : unitFormat(language, "second", display, 1).format(ms / 1000);
+}
+
+/** A span of whole hours in words, e.g. 24 → "24 hours" (the window of the live figures). */
+export function formatHours(hours: number, language: string): string {
+  return unitFormat(language, "hour", "long", 0).format(hours);
+}
+
+const countCache = new Map<string, Intl.NumberFormat>();
+
+/** A count with the language's digits and grouping, e.g. 1234 → "1,234". */
+export function formatCount(count: number, language: string): string {
+  let format = countCache.get(language);
+  if (!format) {
+    format = new Intl.NumberFormat(language, { maximumFractionDigits: 0 });
+    countCache.set(language, format);
+  }
+  return format.format(count);
+}

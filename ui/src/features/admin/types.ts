@@ -4,6 +4,7 @@ import type { components } from "../../api/generated/openapi";
 export type ModelVersion = components["schemas"]["ModelVersion"];
 export type ModelList = components["schemas"]["ModelList"];
 export type ModelScores = components["schemas"]["ModelScores"];
+export type LiveMetrics = components["schemas"]["LiveMetrics"];
 export type AuditEntry = components["schemas"]["AuditEntry"];
 export type AuditPage = components["schemas"]["AuditPage"];
 export type ModelStage = ModelVersion["stage"];
