@@ -50,16 +50,19 @@ def _error_codes(content: Any) -> set[str]:
     return set()
 
 
-def _default_timeout(session: requests.Session, seconds: float) -> None:
+def _request_defaults(session: requests.Session, timeout_s: float, ca_bundle: str | None) -> None:
     """simple-salesforce passes no timeout: without one, a Salesforce that never answers would hold the hand-off
-    (and this replica's one sender) for ever."""
+    (and this replica's one sender) for ever. The CA bundle is given per request because requests lets
+    REQUESTS_CA_BUNDLE from the environment override a session's own `verify`."""
     request = session.request
 
-    def with_timeout(method: str | bytes, url: str | bytes, **kwargs: Any) -> requests.Response:
-        kwargs.setdefault("timeout", seconds)
+    def with_defaults(method: str | bytes, url: str | bytes, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("timeout", timeout_s)
+        if ca_bundle is not None:
+            kwargs.setdefault("verify", ca_bundle)
         return request(method, url, **kwargs)
 
-    session.request = with_timeout  # type: ignore[method-assign,assignment]
+    session.request = with_defaults  # type: ignore[method-assign,assignment]
 
 
 class EscalationDeployment:
@@ -99,7 +102,7 @@ class EscalationDeployment:
                 "password": f"{config.password}{config.security_token or ''}",
             }
         session = self._session_factory()
-        _default_timeout(session, config.request_timeout_s)
+        _request_defaults(session, config.request_timeout_s, config.ca_bundle)
         url = f"{config.instance_url.rstrip('/')}/services/oauth2/token"
         try:
             answer = session.post(url, data=data, timeout=config.request_timeout_s)

@@ -67,6 +67,11 @@ class SalesforceConfig(BaseModel):
         description="A Case field marked External ID holding the conversation id: the Case is upserted on it, "
         "so a retried hand-off updates the one Case instead of creating another.",
     )
+    ca_bundle: str | None = Field(
+        default=None,
+        description="A CA certificate file (PEM) to verify the org's TLS certificate with, e.g. behind a proxy "
+        "with a private CA; unset: the system's certificates.",
+    )
     request_timeout_s: float = Field(default=10.0, gt=0, le=120, description="Timeout of one HTTP call (s).")
     retry_initial_s: float = Field(
         default=5.0,

@@ -10,16 +10,21 @@
   (a JSON list of `{"message", "errorCode"}`), which simple-salesforce's exception handler reads.
 
 simple-salesforce always builds https:// URLs: `plain_http_session()` gives it a requests session that sends them to
-this http server instead.
+this http server instead; or `tls_folder` serves https with a self-signed certificate for 127.0.0.1 (`ca_file`), for
+processes the test cannot hand a session to (a Serve replica), which then set `salesforce.ca_bundle` to it.
 """
 
 from __future__ import annotations
 
+import datetime
+import ipaddress
 import json
 import re
+import ssl
 import threading
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
@@ -45,11 +50,49 @@ def plain_http_session() -> requests.Session:
     return session
 
 
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key, written to `folder` (the certificate is its own CA)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / "salesforce-cert.pem", folder / "salesforce-key.pem"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return cert_file, key_file
+
+
 class SalesforceServer:
     """Cases in memory, behind a real HTTP listener on 127.0.0.1; thread-safe."""
 
     def __init__(
-        self, client_id: str = "csagent-app", client_secret: str = "s3cret", page_size: int = 2
+        self,
+        client_id: str = "csagent-app",
+        client_secret: str = "s3cret",
+        page_size: int = 2,
+        tls_folder: Path | None = None,
     ) -> None:
         self.client_id = client_id
         self.client_secret = client_secret
@@ -63,11 +106,18 @@ class SalesforceServer:
         self._cursors: dict[str, list[dict[str, Any]]] = {}
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.ca_file: Path | None = None
+        if tls_folder is not None:
+            self.ca_file, key_file = self_signed_certificate(tls_folder)
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(self.ca_file, key_file)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        scheme = "https" if self.ca_file else "http"
+        return f"{scheme}://127.0.0.1:{self._server.server_address[1]}"
 
     def __enter__(self) -> SalesforceServer:
         self._thread.start()

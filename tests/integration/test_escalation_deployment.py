@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -126,3 +127,22 @@ async def test_the_server_pages_a_query_with_next_records_url_as_salesforce_does
 
     assert sorted(r[FIELD] for r in records) == sorted(sent)
     assert sum(1 for call in server.calls if "/query/01g" in call[1]) == 2  # 5 records, 2 a page
+
+
+async def test_over_tls_with_the_orgs_ca_bundle_as_a_serve_replica_would_reach_it(tmp_path: Path) -> None:
+    with SalesforceServer(tls_folder=tmp_path) as server:
+        assert server.url.startswith("https://") and server.ca_file is not None
+        deployment = EscalationDeployment(
+            {
+                "instance_url": server.url,
+                "client_id": server.client_id,
+                "client_secret": server.client_secret,
+                "ca_bundle": str(server.ca_file),
+            }
+        )
+        conversation_id = str(uuid.uuid4())
+
+        outcome = await deployment.send(_handoff(conversation_id))
+
+        assert outcome["ok"], outcome
+        assert [c["CaseNumber"] for c in server.cases_for(FIELD, conversation_id)] == [outcome["number"]]
