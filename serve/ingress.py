@@ -51,18 +51,17 @@ class StopWatch:
         self.details = details
         self.app, self.deployment, self.replica_id = app, deployment, replica_id
         self.poll_s = poll_s
-        self._seen = False
 
     def stopping(self, details: dict[str, Any]) -> bool:
-        """Whether these details say this replica is being stopped: STOPPING, or gone after it was listed (its
-        application was deleted)."""
+        """Whether these details say this replica is being stopped. Only STOPPING counts (deleting the application
+        stops its replicas too): a replica missing from the details (a controller still recovering) must not drain,
+        since a draining replica refuses every socket until it is gone."""
         application = details.get("applications", {}).get(self.app) or {}
         deployment = application.get("deployments", {}).get(self.deployment) or {}
-        for replica in deployment.get("replicas", []):
-            if replica.get("replica_id") == self.replica_id:
-                self._seen = True
-                return bool(replica.get("state") == STOPPING)
-        return self._seen
+        return any(
+            replica.get("replica_id") == self.replica_id and replica.get("state") == STOPPING
+            for replica in deployment.get("replicas", [])
+        )
 
     async def wait(self) -> None:
         """Return once Serve is stopping this replica; a failed look (controller restarting) is retried."""
