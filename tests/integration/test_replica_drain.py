@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -25,7 +26,7 @@ from serve.ingress import StopWatch, with_drain_on_stop
 from serve.settings import ChatSettings, Settings
 from serve.state import AppState
 from tests.conftest import make_settings
-from tests.factories import guest, seed_conversation
+from tests.factories import auth, conversation, guest, seed_conversation
 from tests.fakes.clock import ManualClock
 from tests.integration.test_recovery import QUESTION, ScriptedGraph, eventually, replicas, row
 
@@ -185,3 +186,45 @@ def test_when_serve_stops_the_replica_sockets_get_1012_and_new_ones_are_refused_
         late.receive_json()
     assert refused.value.code == 1012
     assert stopped_client.get("/api/health").status_code == 200, "plain HTTP is still served while draining"
+
+
+def _until(check: Any, what: str, bound_s: float = 20) -> None:
+    """Poll `check` from the test's thread (the app runs in the TestClient's); the wall clock only bounds it."""
+    deadline = time.monotonic() + bound_s
+    while not check():
+        assert time.monotonic() < deadline, f"not within {bound_s} s: {what}"
+        time.sleep(0.01)
+
+
+def test_sockets_are_closed_at_once_while_a_running_turn_still_finishes(
+    settings: Settings, stop_watch: StoppingSoon
+) -> None:
+    writer = ScriptedGraph("writer")
+    app = with_drain_on_stop(create_app(settings, LocalHandle(writer)), lambda: stop_watch, deadline_s=60)
+    with TestClient(app) as client:
+        assert client.portal is not None
+        session = guest(client)
+        chat = conversation(client, session)
+        with client.websocket_connect(f"/api/v1/ws?token={session['access_token']}") as ws:
+            frame = {
+                "conversation_id": chat["id"],
+                "client_message_id": str(uuid.uuid4()),
+                "content": QUESTION,
+            }
+            ws.send_json({"type": "message.send", **frame})
+            _until(writer.half_way.is_set, "the reply is streaming")
+            stop_watch.state = "STOPPING"
+            with pytest.raises(WebSocketDisconnect) as closed:
+                while True:
+                    ws.receive_json()
+        assert closed.value.code == 1012, "the socket did not wait for the turn"
+
+        def reply() -> dict[str, Any]:
+            messages = client.get(f"/api/v1/conversations/{chat['id']}/messages", headers=auth(session))
+            answer: dict[str, Any] = messages.json()["items"][-1]
+            return answer
+
+        assert reply()["status"] == "streaming", "the turn is still running on the draining replica"
+        client.portal.call(writer.release.set)
+        _until(lambda: reply()["status"] == "complete", "the turn finished within the drain deadline")
+        assert reply()["content"] == writer.content() and writer.cancelled == 0
