@@ -24,6 +24,8 @@ from serve.settings import Settings
 from serve.state import AppState
 from serve.storage import conversations as conversation_store
 from serve.storage import handoffs as handoff_store
+from serve.storage import messages as message_store
+from serve.storage.db import transaction
 from tests.conftest import make_settings
 from tests.factories import auth, conversation, guest, seed_conversation
 from tests.fakes.clock import ManualClock
@@ -338,3 +340,53 @@ def test_the_escalate_route_answers_queued_and_the_conversation_then_shows_sales
             time.sleep(0.01)
         [sent] = salesforce.cases_for(FIELD, chat["id"])
         assert (shown["case"]["status"], shown["case"]["number"]) == ("new", sent["CaseNumber"])
+
+
+async def test_the_case_is_built_from_the_latest_messages_and_what_the_replies_found(
+    state: AppState, salesforce: SalesforceServer
+) -> None:
+    caller, conversation_id = await seed_conversation(state)
+    citation = {
+        "id": "kb-1",
+        "title": "Governor limits",
+        "url": "https://help.example/limits",
+        "snippet": "…",
+    }
+    replies = [
+        (
+            {"intent": {"name": "apex_limits"}, "sentiment": {"label": "neutral"}, "citations": [citation]},
+            "en",
+        ),
+        ({"intent": {"name": "billing"}, "sentiment": {"label": "negative"}, "citations": [citation]}, "fr"),
+    ]
+    async with transaction(state.sessions) as session:
+        conversation = await conversation_store.get_conversation_unscoped(
+            session=session, conversation_id=conversation_id
+        )
+        assert conversation is not None
+        for meta, language in replies:
+            first = await message_store.next_seq(session=session, conversation=conversation, count=2)
+            await message_store.add_message(
+                session=session,
+                conversation_id=conversation_id,
+                seq=first,
+                role="user",
+                content="Too many SOQL",
+            )
+            await message_store.add_message(
+                session=session,
+                conversation_id=conversation_id,
+                seq=first + 1,
+                role="assistant",
+                content="Bulkify the trigger.",
+                meta={**meta, "language": language},
+            )
+
+    await state.chat.escalate(caller, conversation_id, None)
+    await _outbox(state).idle()
+
+    [case] = salesforce.cases_for(FIELD, str(conversation_id))
+    description = case["Description"]
+    assert "Intent: billing; sentiment: negative; language: fr." in description  # the latest reply's
+    assert description.count("Governor limits (https://help.example/limits)") == 1  # cited twice, listed once
+    assert description.count("[user] Too many SOQL") == 2 and case["Priority"] == "High"
