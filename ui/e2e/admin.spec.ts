@@ -1,6 +1,7 @@
-// The admin screen against the real application (issue 9, item 6): an admin opens it from the chat, starts a
-// canary with the keyboard alone, meets the evaluation gate on promote, forces it with a reason, rolls back, and
-// reads each step in the audit log; axe finds nothing with and without a dialog open.
+// The admin screen against the real application (issue 9, item 6): after a customer's turn, an admin opens it
+// from the chat, sees that turn in the live version's figures, starts a canary with the keyboard alone, meets the
+// evaluation gate on promote, forces it with a reason, rolls back, and reads each step in the audit log; axe finds
+// nothing with and without a dialog open.
 //
 // Signing in as the admin: `csagent admin token` (run with the server's settings: the same var/jwt_secret and
 // CSAGENT_ENV) mints an access token; the admin API checks only the token's claims. The app keeps a session as a
@@ -112,6 +113,25 @@ function liveRegion(page: Page, text: string): Locator {
   return page.locator('[aria-live="polite"]').filter({ hasText: text });
 }
 
+/** One customer turn through the REST API, so the live version has a reply in the admin table's window. */
+async function chatOnce(request: APIRequestContext): Promise<void> {
+  const guest = await request.post("/api/v1/auth/guest", { data: {} });
+  expect(guest.status()).toBe(201);
+  const headers = {
+    Authorization: `Bearer ${((await guest.json()) as { access_token: string }).access_token}`,
+  };
+  const chat = await request.post("/api/v1/conversations", { headers, data: {} });
+  expect(chat.status()).toBe(201);
+  const { id } = (await chat.json()) as { id: string };
+  const sent = await request.post(`/api/v1/conversations/${id}/messages`, {
+    headers,
+    data: { content: "How do I reset my password?", client_message_id: crypto.randomUUID() },
+  });
+  expect(sent.status()).toBe(200);
+  const { reply } = (await sent.json()) as { reply: { meta: { model: { name: string; version: string } } } };
+  expect(reply.meta.model).toEqual({ name: "grounded", version: "1.0" });
+}
+
 let admin: AdminSession;
 
 test.beforeAll(() => {
@@ -124,7 +144,9 @@ test.afterAll(async ({ request }) => {
 
 test("an admin runs a canary, meets the evaluation gate, forces a promote and rolls back", async ({
   page,
+  request,
 }) => {
+  await chatOnce(request);
   await signInAsAdmin(page, admin);
   await page.goto("/");
   await page.getByRole("link", { name: "Manage models" }).click();
@@ -133,6 +155,15 @@ test("an admin runs a canary, meets the evaluation gate, forces a promote and ro
   await expect(modelRow(page, "grounded@1.0")).toContainText("Live");
   await expect(modelRow(page, "grounded@1.0")).toContainText("100%");
   await expect(modelRow(page, "grounded@1.1")).toContainText("Not in use");
+  // The live figures, counted by the server from its stored replies: the turn above is among them.
+  const models = page.getByRole("table", { name: "Model versions" });
+  await expect(models.getByRole("columnheader", { name: "Last 24 hours" })).toBeVisible();
+  await expect(models.getByRole("columnheader", { name: "Time to first word (p99)" })).toBeVisible();
+  const replies = modelRow(page, "grounded@1.0").getByRole("cell", { name: /^[1-9][\d,]*$/ });
+  await expect(replies).toBeVisible();
+  await expect(
+    modelRow(page, "grounded@1.0").getByRole("cell", { name: /\d seconds?|milliseconds/ }),
+  ).toHaveCount(1);
   await expectNoAxeViolations(page, "admin screen");
 
   await test.step("canary at 30% with the keyboard alone", async () => {
