@@ -18,7 +18,8 @@ export class ChatAnnouncer {
   private readonly sentHere = new Set<string>();
   /** Conversations this tab has opened or written in: a person's message arriving on the socket there is news. */
   private readonly followed = new Set<string>();
-  private readonly announcedCases = new Set<string>();
+  /** What the hand-off of each conversation has been announced as: queued (no number yet) or its number. */
+  private readonly announcedCases = new Map<string, "queued" | "numbered">();
   private connection: ConnectionState = "idle";
   private wasOpen = false;
 
@@ -103,16 +104,26 @@ export class ChatAnnouncer {
     this.say(i18next.t("live.sendFailed", { reason }));
   }
 
-  /** The hand-off to a person, once per conversation. */
+  /** The hand-off to a person, once per conversation; a queued one (on its way to the support team, with no
+   * number of theirs yet) is announced again once the team's case number is known. */
   conversationChanged(conversation: Conversation): void {
-    if (
-      conversation.status === "escalated" &&
-      conversation.case &&
-      !this.announcedCases.has(conversation.id)
-    ) {
-      this.announcedCases.add(conversation.id);
-      this.say(i18next.t("live.escalated", { number: conversation.case.number }));
+    const handOff = conversation.case;
+    if (conversation.status !== "escalated" || !handOff) return;
+    const said = this.announcedCases.get(conversation.id);
+    if (handOff.status === "queued") {
+      if (said === undefined) {
+        this.announcedCases.set(conversation.id, "queued");
+        this.say(i18next.t("live.escalatedQueued"));
+      }
+      return;
     }
+    if (said === "numbered") return;
+    this.announcedCases.set(conversation.id, "numbered");
+    this.say(
+      said === "queued"
+        ? i18next.t("live.caseNumber", { number: handOff.number })
+        : i18next.t("live.escalated", { number: handOff.number }),
+    );
   }
 
   /** Sign-out: nothing of the last session is news any more. */
