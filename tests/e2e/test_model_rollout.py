@@ -22,6 +22,7 @@ reply. Figures are printed, never asserted on time; each wait polls a condition 
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import os
 import subprocess
 import time
@@ -142,6 +143,8 @@ class Locust:
 @pytest.fixture
 def locust(tmp_path: Path) -> Iterator[Callable[[int], Locust]]:
     """Starts Locust's `rollout` scenario against the app on a port; stops it (stop file, then a kill) at the end."""
+    # Locust lives in requirements-load.txt (gevent stays out of the app and test environment); only its CLI runs.
+    assert importlib.util.find_spec("locust"), "Locust is missing: pip install -r requirements-load.txt"
     started: list[Locust] = []
 
     def start(port: int) -> Locust:
