@@ -141,6 +141,17 @@ class Locust:
 
 
 @pytest.fixture
+def database() -> Iterator[str]:
+    """A PostgreSQL database of this test's own: the session's `postgres_url` keeps other tests' conversations and
+    rollouts, and this test counts every reply in its database and starts from grounded@1.0 live."""
+    from tests.conftest import _drop_postgres_database, _postgres_database
+
+    url = asyncio.run(_postgres_database())
+    yield url
+    asyncio.run(_drop_postgres_database(url))
+
+
+@pytest.fixture
 def locust(tmp_path: Path) -> Iterator[Callable[[int], Locust]]:
     """Starts Locust's `rollout` scenario against the app on a port; stops it (stop file, then a kill) at the end."""
     # Locust lives in requirements-load.txt (gevent stays out of the app and test environment); only its CLI runs.
@@ -251,15 +262,16 @@ async def _replies(database_url: str) -> tuple[int, list[tuple[int, str | None]]
 
 
 def test_rollout_and_new_build_under_load_fail_no_turn(
-    head: Head,
-    tmp_path: Path,
     prepared: None,
-    postgres_url: str,
+    database: str,
+    head: Head,
     locust: Callable[[int], Locust],
+    tmp_path: Path,
 ) -> None:
+    # Fixtures set up in this order and end in reverse: Locust stops, then the cluster, then its database goes.
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    _deploy(head, _config(port, postgres_url, "1"), tmp_path / "serve-build-1.yaml")
+    _deploy(head, _config(port, database, "1"), tmp_path / "serve-build-1.yaml")
     wait_http(f"{base}/api/ready", 240)
     _until(lambda: len(_ingress_replicas(_application(head))) == 2, "two ingress replicas running", 120)
 
@@ -267,7 +279,7 @@ def test_rollout_and_new_build_under_load_fail_no_turn(
     _until(lambda: load.count("WS model grounded@1.0") >= 4, "Locust's users answered by 1.0", 120)
 
     with httpx.Client(base_url=base, timeout=60) as http:
-        admin, probe = Admin(http, postgres_url), Probe(http)
+        admin, probe = Admin(http, database), Probe(http)
 
         # a. A canary at 50%: conversations begun now are split, each sticky to its version.
         body = {"name": "grounded", "version": "1.1", "percent": CANARY_PERCENT, "reason": "rollout e2e"}
@@ -307,7 +319,7 @@ def test_rollout_and_new_build_under_load_fail_no_turn(
     # d. A new build: the same config with another runtime_env; Serve replaces every replica while Locust chats.
     before = _ingress_replicas(_application(head))
     turns_before = load.count("WS complete")
-    _deploy(head, _config(port, postgres_url, "2"), tmp_path / "serve-build-2.yaml")
+    _deploy(head, _config(port, database, "2"), tmp_path / "serve-build-2.yaml")
 
     def new_build_running() -> bool:
         app = _application(head)
@@ -344,6 +356,6 @@ def test_rollout_and_new_build_under_load_fail_no_turn(
 
     # Every message a user sent (Locust's and the probes') has exactly one complete reply: none failed, none left
     # streaming (a turn a stopped user left half-read still finishes on the server).
-    _until(lambda: asyncio.run(_replies(postgres_url))[2] == 0, "no reply still streaming", 90)
-    users, unanswered, _ = asyncio.run(_replies(postgres_url))
+    _until(lambda: asyncio.run(_replies(database))[2] == 0, "no reply still streaming", 90)
+    users, unanswered, _ = asyncio.run(_replies(database))
     assert users >= turns and unanswered == [], unanswered[:5]
