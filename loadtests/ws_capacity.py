@@ -114,19 +114,38 @@ async def _rest_user(http: httpx.AsyncClient, count: int) -> list[tuple[str, str
     return [(token, str((await _post(http, "/api/v1/conversations", headers))["id"])) for _ in range(count)]
 
 
-async def _subscribe(port: int, token: str, conversation: str) -> tuple[str, ClientConnection]:
+async def _subscribe(
+    port: int, token: str, conversation: str, retries: list[int]
+) -> tuple[str, ClientConnection]:
+    """A socket subscribed for sure: the server answers a socket's frames in order, so the `pong` to a ping sent
+    after `subscribe` says the subscription is in place. `service_unavailable` (the store could not answer in
+    time) is retried as a client should, each retry counted in `retries`; any other error stops the run."""
     ws = await connect(f"ws://127.0.0.1:{port}/api/v1/ws?token={token}", open_timeout=120)
-    await ws.send(json.dumps({"type": "subscribe", "conversation_id": conversation, "after_seq": 0}))
-    return conversation, ws
+    for attempt in range(8):
+        await ws.send(json.dumps({"type": "subscribe", "conversation_id": conversation, "after_seq": 0}))
+        await ws.send(json.dumps({"type": "ping"}))
+        while (event := json.loads(await ws.recv()))["type"] not in ("pong", "error"):
+            continue
+        if event["type"] == "pong":
+            return conversation, ws
+        if event.get("code") != "service_unavailable":
+            raise RuntimeError(f"subscribe refused: {event}")
+        retries.append(1)
+        await asyncio.sleep(0.5 * 2**attempt)
+    raise RuntimeError("subscribe answered service_unavailable eight times")
 
 
 async def _open_user(
-    http: httpx.AsyncClient, port: int, gate: asyncio.Semaphore, pairs: list[tuple[str, str]] | int
+    http: httpx.AsyncClient,
+    port: int,
+    gate: asyncio.Semaphore,
+    pairs: list[tuple[str, str]] | int,
+    retries: list[int],
 ) -> list[tuple[str, ClientConnection]]:
     """One user's sockets: `pairs` seeded beforehand, or that many made through REST first."""
     async with gate:
         seeded = pairs if isinstance(pairs, list) else await _rest_user(http, pairs)
-        return list(await asyncio.gather(*(_subscribe(port, token, chat) for token, chat in seeded)))
+        return list(await asyncio.gather(*(_subscribe(port, token, chat, retries) for token, chat in seeded)))
 
 
 async def _read(ws: ClientConnection, latencies: list[float], errors: list[str]) -> None:
@@ -153,12 +172,13 @@ async def _client_main(port: int, work: list[list[tuple[str, str]]] | int, conn:
     else:
         users = work
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=120, limits=limits) as http:
-        groups = await asyncio.gather(*(_open_user(http, port, gate, user) for user in users))
+        retries: list[int] = []
+        groups = await asyncio.gather(*(_open_user(http, port, gate, user, retries) for user in users))
     opened = [pair for group in groups for pair in group]
     latencies: list[float] = []
     errors: list[str] = []
     readers = [asyncio.create_task(_read(ws, latencies, errors)) for _, ws in opened]
-    conn.send([conversation for conversation, _ in opened])
+    conn.send(([conversation for conversation, _ in opened], len(retries)))
     await asyncio.to_thread(conn.recv)  # the main process says: streaming is over
     await asyncio.sleep(1)  # the last deltas in flight
     conn.send((latencies, errors))
@@ -333,8 +353,11 @@ def run(args: argparse.Namespace) -> None:
             pipes.append(ours)
             clients.append(process)
         conversations: list[str] = []
+        retried = 0
         for pipe in pipes:
-            conversations += pipe.recv()
+            opened, retries = pipe.recv()
+            conversations += opened
+            retried += retries
         opened_s = time.monotonic() - opening
         time.sleep(5)  # replays drained, memory settled
         ingress_after = _pss_mib(cluster.pid, "ServeReplica:csagent:ingress")
@@ -343,6 +366,7 @@ def run(args: argparse.Namespace) -> None:
         proxy_kib = (proxy_after - proxy_before) * 1024 / len(conversations)
         print(
             f"{len(conversations)} sockets open and subscribed in {opened_s:.0f} s, {args.clients} client processes"
+            f" ({retried} subscribes answered service_unavailable and retried)"
         )
         print(
             f"ingress replica PSS {ingress_before:.0f} -> {ingress_after:.0f} MiB = {per_socket_kib:.1f} KiB per socket"
