@@ -1,4 +1,12 @@
-"""Annotated dependencies: routes never build their own collaborators."""
+"""Annotated dependencies: routes never build their own collaborators.
+
+Every dependency is `async def`, even the ones that only read a field: FastAPI runs a plain `def` dependency in a
+worker thread, and anyio's hand-off there walks every task of the event loop (`find_root_task` over
+`asyncio.all_tasks()`). With 10,000 WebSockets held, each one a few tasks, that walk made every request and every
+handshake cost time in proportion to the sockets already open (`make bench-ws`: the opening rate fell from ~37 to
+~7 sockets a second, 80% of the replica's samples in `find_root_task`). `tests/unit/serve/test_deps_async.py` keeps
+it so.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +32,7 @@ from serve.storage.tables import utcnow
 _bearer = HTTPBearer(auto_error=False, description="Access token from /api/v1/auth/*")
 
 
-def get_state(request: Request) -> AppState:
+async def get_state(request: Request) -> AppState:
     state: AppState = request.app.state.csagent
     return state
 
@@ -32,7 +40,7 @@ def get_state(request: Request) -> AppState:
 StateDep = Annotated[AppState, Depends(get_state)]
 
 
-def get_settings_dep(state: StateDep) -> Settings:
+async def get_settings_dep(state: StateDep) -> Settings:
     return state.settings
 
 
@@ -48,14 +56,14 @@ async def get_session(state: StateDep) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 
-def get_chat(state: StateDep) -> ChatService:
+async def get_chat(state: StateDep) -> ChatService:
     return state.chat
 
 
 ChatDep = Annotated[ChatService, Depends(get_chat)]
 
 
-def get_caller(
+async def get_caller(
     settings: SettingsDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Claims:
     if credentials is None or credentials.scheme.lower() != "bearer":
@@ -66,7 +74,7 @@ def get_caller(
 CurrentUser = Annotated[Claims, Depends(get_caller)]
 
 
-def get_passwords(request: Request) -> PasswordHashing:
+async def get_passwords(request: Request) -> PasswordHashing:
     """The replica's password hashing pool (made in the app's lifespan)."""
     passwords: PasswordHashing = request.app.state.passwords
     return passwords
@@ -75,7 +83,7 @@ def get_passwords(request: Request) -> PasswordHashing:
 PasswordsDep = Annotated[PasswordHashing, Depends(get_passwords)]
 
 
-def get_clock() -> Callable[[], datetime]:
+async def get_clock() -> Callable[[], datetime]:
     """Now, in UTC; tests override this dependency to move time without waiting."""
     return utcnow
 
@@ -88,7 +96,7 @@ def _networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
     return parse_networks(entries)
 
 
-def get_client_address(connection: HTTPConnection) -> str:
+async def get_client_address(connection: HTTPConnection) -> str:
     """The caller's address for per-IP limits (HTTP or WebSocket): see serve/client_address.py."""
     state: AppState = connection.app.state.csagent
     return client_address(

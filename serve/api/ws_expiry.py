@@ -64,7 +64,7 @@ class LoopTimers:
         return pending
 
 
-def get_socket_timers(clock: ClockDep) -> SocketTimers:
+async def get_socket_timers(clock: ClockDep) -> SocketTimers:
     """The timers that end sockets at their token's expiry; tests override this dependency."""
     return LoopTimers(clock)
 
