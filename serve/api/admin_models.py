@@ -41,7 +41,7 @@ ERRORS: dict[int | str, dict[str, object]] = {
 }
 
 
-def require_admin(caller: CurrentUser) -> Claims:
+async def require_admin(caller: CurrentUser) -> Claims:
     if caller.role != "admin":
         raise errors.Forbidden()
     return caller
@@ -50,7 +50,7 @@ def require_admin(caller: CurrentUser) -> Claims:
 AdminUser = Annotated[Claims, Depends(require_admin)]
 
 
-def get_registry(settings: SettingsDep) -> LLMConfig:
+async def get_registry(settings: SettingsDep) -> LLMConfig:
     """The engine registry and chain this server runs (config/models.yaml through the settings)."""
     return settings.llm
 
