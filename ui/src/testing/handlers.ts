@@ -124,7 +124,10 @@ export function restHandlers(backend: FakeBackend) {
       const id = String(params.id);
       if (!backend.conversations.has(id)) return notFound();
       return HttpResponse.json(
-        backend.update(id, { status: "escalated", case: { id: CASE_ID, number: "00001027", url: null, status: "new" } }),
+        backend.update(id, {
+          status: "escalated",
+          case: { id: CASE_ID, number: "00001027", url: null, status: "new" },
+        }),
       );
     }),
     http.post(`${API}/conversations/:id/close`, ({ request, params }) => {
