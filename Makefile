@@ -65,7 +65,7 @@ HAPROXY := /usr/sbin/haproxy
 $(HAPROXY):
 	apt-get install -y -qq haproxy || { apt-get update -qq && apt-get install -y -qq haproxy; }
 
-test: prepare lint typecheck contract-check $(HAPROXY)
+test: prepare $(VENV)/.load-installed lint typecheck contract-check $(HAPROXY)
 	$(VENV)/bin/pytest --cov --cov-report=term:skip-covered
 	$(MAKE) ui-test
 	$(MAKE) test-clock-ahead

@@ -353,6 +353,8 @@ def test_rollout_and_new_build_under_load_fail_no_turn(
     assert turns > 0
     assert stats["WS model grounded@1.0"].requests > 0 and stats["WS model grounded@1.1"].requests > 0
     assert reconnects, "the new build closed the sockets and the users came back"
+    # Each socket was closed by its draining replica with 1012 (service restart), never cut off (1006).
+    assert set(reconnects) == {"1012"}, reconnects
 
     # Every message a user sent (Locust's and the probes') has exactly one complete reply: none failed, none left
     # streaming (a turn a stopped user left half-read still finishes on the server).
