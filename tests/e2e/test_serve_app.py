@@ -61,7 +61,8 @@ def test_ready_and_a_full_chat_turn_over_a_real_websocket(cluster: tuple[str, in
         assert http.get("/api/ready").json()["checks"] == {
             "database": "ok",
             **dict.fromkeys(deployments, "ok"),  # answering through the graph's handles
-            **{f"serve:{name}": "ok" for name in ["ingress", *deployments]},  # the controller's view
+            # The controller's view, the escalation deployment (hand-offs to Salesforce) included.
+            **{f"serve:{name}": "ok" for name in ["ingress", *deployments, "escalation"]},
         }
         session = http.post("/api/v1/auth/guest", json={}).json()
         headers = {"Authorization": f"Bearer {session['access_token']}"}
