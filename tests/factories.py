@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import socket
 import uuid
 from typing import Any
@@ -60,8 +61,20 @@ async def seed_conversation(state: AppState, organization: str = "Default") -> t
     return Claims(sub=user.id, org=org.id, role="customer"), conversation.id
 
 
+# Below Linux's ephemeral range (32768-60999), where outgoing connections take their source ports, and above Ray's
+# worker ports (10002-19999): a port chosen here is not taken by a client connection between the choice and the bind
+# (a port the OS handed out, 127.0.0.1:34897, was, once: Serve's proxy failed to bind).
+_TEST_PORTS = range(20000, 32768)
+
+
 def free_port() -> int:
     """A TCP port free on the loopback interface right now (for servers a test starts)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    for _ in range(200):
+        port = random.choice(_TEST_PORTS)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {_TEST_PORTS} after 200 tries")
