@@ -146,13 +146,14 @@ class SalesforceServer:
                 return
 
             def _answer(self, status: int, body: Any = None) -> None:
+                # Recorded before the answer goes out: a test reads `calls` as soon as its client has the answer.
+                server.calls.append((self.command, self.path, status))
                 payload = b"" if body is None else json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
-                server.calls.append((self.command, self.path, status))
 
             def _body(self) -> bytes:
                 return self.rfile.read(int(self.headers.get("Content-Length") or 0))
