@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -80,22 +81,16 @@ async def retry_later(
     error: str,
 ) -> bool:
     """Release `owner`'s claim after a failed send, with the time of the next try."""
-    result = await session.execute(
-        update(CaseHandoff)
-        .where(
-            CaseHandoff.conversation_id == conversation_id,
-            CaseHandoff.status == "queued",
-            CaseHandoff.lease_owner == owner,
-        )
-        .values(
-            attempts=CaseHandoff.attempts + 1,
-            next_attempt_at=next_attempt_at,
-            last_error=error[:1000],
-            lease_until=None,
-            lease_owner=None,
-        )
+    return await _update_claimed(
+        session,
+        conversation_id,
+        owner,
+        attempts=CaseHandoff.attempts + 1,
+        next_attempt_at=next_attempt_at,
+        last_error=error[:1000],
+        lease_until=None,
+        lease_owner=None,
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def mark_sent(
@@ -110,23 +105,18 @@ async def mark_sent(
 ) -> bool:
     """Settle `owner`'s hand-off as sent and give the local case Salesforce's id, number and status, in the
     caller's transaction; False (nothing written) when another replica took the hand-off over."""
-    result = await session.execute(
-        update(CaseHandoff)
-        .where(
-            CaseHandoff.conversation_id == conversation_id,
-            CaseHandoff.status == "queued",
-            CaseHandoff.lease_owner == owner,
-        )
-        .values(
-            status="sent",
-            salesforce_id=salesforce_id,
-            attempts=CaseHandoff.attempts + 1,
-            sent_at=utcnow(),
-            last_error=None,
-            lease_until=None,
-        )
+    updated = await _update_claimed(
+        session,
+        conversation_id,
+        owner,
+        status="sent",
+        salesforce_id=salesforce_id,
+        attempts=CaseHandoff.attempts + 1,
+        sent_at=utcnow(),
+        last_error=None,
+        lease_until=None,
     )
-    if not result.rowcount:  # type: ignore[attr-defined]
+    if not updated:
         return False
     await session.execute(
         update(Case)
@@ -134,3 +124,19 @@ async def mark_sent(
         .values(number=number, status=status, url=url)
     )
     return True
+
+
+async def _update_claimed(
+    session: AsyncSession, conversation_id: uuid.UUID, owner: uuid.UUID, **values: Any
+) -> bool:
+    """Write `values` to the hand-off while it is still queued and claimed by `owner`; False when it is not."""
+    result = await session.execute(
+        update(CaseHandoff)
+        .where(
+            CaseHandoff.conversation_id == conversation_id,
+            CaseHandoff.status == "queued",
+            CaseHandoff.lease_owner == owner,
+        )
+        .values(**values)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
